@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProblemDeskConfig(AppConfig):
+    name = "problemdesk"
+    verbose_name = "ProblemDesk runtime"

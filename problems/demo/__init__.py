@@ -1,0 +1,1 @@
+"""Demo data: a believable desk (``manage.py seed_demo``)."""

@@ -1,0 +1,94 @@
+"""Reads. Who may see what is decided here, once (DESIGN.md; STYLE.md rule 3)."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from problems.models import CustomerProblem, ProblemEvent, User
+from problems.models.problem import ProblemQuerySet
+from problems.permissions import can_see_security_problems, is_agent
+
+
+def problems_visible_to(user: Any) -> ProblemQuerySet:
+    """Every problem the user may see.
+
+    Staff see everything but security-event problems, which only supervisors and members
+    of a security team see. A customer's contact sees their own company's problems that
+    are not security events. Anyone else sees nothing.
+    """
+    problems = CustomerProblem.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return problems.none()
+    if user.customer_id is not None:
+        if not user.has_perm("problems.report_own_problem"):
+            return problems.none()
+        return problems.filter(customer_id=user.customer_id).not_restricted()
+    if not is_agent(user):
+        return problems.none()
+    if can_see_security_problems(user):
+        return problems
+    return problems.not_restricted()
+
+
+def can_see_problem(user: Any, problem: CustomerProblem) -> bool:
+    return problems_visible_to(user).filter(pk=problem.pk).exists()
+
+
+def problem_list_for_user(*, user: Any) -> ProblemQuerySet:
+    return problems_visible_to(user).select_related(
+        "customer", "category", "team", "assignee", "reported_by"
+    )
+
+
+def problem_get_for_user(*, user: Any, pk: int) -> CustomerProblem:
+    """The problem, or 404 for anything the user may not see (never 403: a 403 would
+    confirm that another company's problem exists)."""
+    try:
+        return problem_list_for_user(user=user).select_related("sla_policy", "known_error").get(
+            pk=pk
+        )
+    except CustomerProblem.DoesNotExist:
+        raise Http404("No such problem.") from None
+
+
+def events_for(problem: CustomerProblem, *, user: Any) -> QuerySet[ProblemEvent]:
+    """The timeline as this user may read it: customers see only public events."""
+    events = problem.events.select_related("actor")
+    if getattr(user, "customer_id", None) is not None:
+        events = events.filter(is_public=True)
+    return events
+
+
+def available_transitions(problem: CustomerProblem, user: Any) -> list[Any]:
+    """The transitions this user may take on this problem now, from the state machine.
+
+    Guards that check the transition's input (a reason, an assignee) are left to the form:
+    the user has not filled it in yet.
+    """
+    if not user.is_authenticated:
+        return []
+    available = []
+    for transition in problem.get_all_state_transitions():
+        if transition.source not in (problem.state, "*"):
+            continue
+        if not transition.custom.get("admin", True):  # taken by the system only
+            continue
+        if not transition.has_perm(problem, user):
+            continue
+        situational = [c for c in transition.conditions if not getattr(c, "needs_input", False)]
+        if all(condition(problem) for condition in situational):
+            available.append(transition)
+    return available
+
+
+def team_agents(team_id: int | None) -> QuerySet[User]:
+    """Active agents of a team, the people a problem of that team may be assigned to."""
+    if team_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(teams=team_id, is_active=True, customer__isnull=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=["agent", "supervisor"]))
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -1,0 +1,48 @@
+"""Celery tasks: thin, take ids, safe to run twice (STYLE.md rule 5)."""
+
+import logging
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from problems import notifications
+from problems.workflow import scan_timers
+
+logger = logging.getLogger(__name__)
+
+
+class TransientDeliveryError(Exception):
+    pass
+
+
+@shared_task(
+    autoretry_for=(TransientDeliveryError, SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=notifications.MAX_ATTEMPTS,
+)
+def deliver_notifications(event_id: int) -> int:
+    """Send the pending notifications of one event; retried while any fails."""
+    sent, errors = notifications.deliver_for_event(event_id)
+    if errors:
+        raise TransientDeliveryError(f"{len(errors)} notification(s) of event {event_id} failed")
+    return sent
+
+
+@shared_task
+def resend_pending_notifications() -> int:
+    """Re-enqueue notifications whose task never ran (beat, every few minutes)."""
+    events = notifications.stale_pending()
+    for event_id in events:
+        deliver_notifications.delay(event_id)
+    return len(events)
+
+
+@shared_task
+def scan_problem_timers() -> dict[str, int]:
+    """Jeopardy and escalation scan (beat, every minute). Running it twice changes nothing."""
+    result = scan_timers()
+    if any(result.values()):
+        logger.info("Timer scan: %s", result)
+    return result

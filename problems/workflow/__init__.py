@@ -1,0 +1,75 @@
+"""One door for writes (STYLE.md rule 1): every domain operation on customer problems.
+
+Each function is one transaction: it locks the problem row, checks the state machine's
+source state, permission and guards, changes the problem, writes one ``ProblemEvent`` per
+change, and writes the notifications that are sent after commit.
+"""
+
+from problems.workflow._base import (
+    JEOPARDY_TIMER,
+    SYSTEM,
+    Actor,
+    ConcurrentUpdate,
+    InvalidInput,
+    NotPermitted,
+    SystemActor,
+    TransitionRefused,
+    WorkflowError,
+)
+from problems.workflow.activities import (
+    activity_cancel,
+    activity_complete,
+    activity_schedule,
+    activity_update,
+)
+from problems.workflow.lifecycle import (
+    problem_apply_workaround,
+    problem_assign,
+    problem_cancel,
+    problem_clear,
+    problem_close,
+    problem_create,
+    problem_reopen,
+    problem_replan,
+    problem_update,
+)
+from problems.workflow.notes import note_add, watchers_set
+from problems.workflow.timers import (
+    handle_problem_timers,
+    problem_escalate,
+    problem_hold,
+    problem_resume,
+    scan_timers,
+)
+
+__all__ = [
+    "JEOPARDY_TIMER",
+    "SYSTEM",
+    "Actor",
+    "ConcurrentUpdate",
+    "InvalidInput",
+    "NotPermitted",
+    "SystemActor",
+    "TransitionRefused",
+    "WorkflowError",
+    "activity_cancel",
+    "activity_complete",
+    "activity_schedule",
+    "activity_update",
+    "handle_problem_timers",
+    "note_add",
+    "problem_apply_workaround",
+    "problem_assign",
+    "problem_cancel",
+    "problem_clear",
+    "problem_close",
+    "problem_create",
+    "problem_escalate",
+    "problem_hold",
+    "problem_reopen",
+    "problem_replan",
+    "problem_resume",
+    "problem_update",
+    "scan_timers",
+    "watchers_set",
+]
