@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = ("127.0.0.1", 5432)
 REDIS = ("127.0.0.1", 6379)
 SERVICE_ENV = {
-    "DATABASE_URL": os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/problemdesk"),
+    "DATABASE_URL": os.environ.get(
+        "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/problemdesk"
+    ),
     "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
 }
 

@@ -5,6 +5,7 @@ process at start with a message an operator can act on, instead of a traceback l
 """
 
 import os
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
@@ -53,11 +54,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def env_choice(name: str, default: str, choices: set[str]) -> str:
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}")
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}"
+        )
     return value
 
 
-def env_database(name: str, default: str) -> dict:
+def env_database(name: str, default: str) -> dict[str, Any]:
     raw = os.environ.get(name) or default
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
@@ -65,13 +68,15 @@ def env_database(name: str, default: str) -> dict:
         raise ImproperlyConfigured(f"{name} is not a database URL we understand: {error}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} names no database engine: {raw!r}")
-    return config
+    return dict(config)
 
 
 def env_redis_url(name: str) -> str:
     raw = os.environ.get(name, "").strip()
     if raw and urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
-        raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or unix:// URL, not {raw!r}")
+        raise ImproperlyConfigured(
+            f"{name} must be a redis://, rediss:// or unix:// URL, not {raw!r}"
+        )
     return raw
 
 

@@ -66,7 +66,15 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "customer", "is_staff", "is_active"]
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "customer",
+        "is_staff",
+        "is_active",
+    ]
     list_filter = ["groups", "is_staff", "is_active", "customer"]
     list_select_related = ["customer"]
     search_fields = ["username", "first_name", "last_name", "email", "customer__name"]
@@ -168,7 +176,15 @@ class ActivityInline(admin.TabularInline):
     are actions on the recovery activity list."""
 
     model = RecoveryActivity
-    fields = ["kind", "summary", "assignee", "supplier_name", "external_reference", "status", "outcome"]
+    fields = [
+        "kind",
+        "summary",
+        "assignee",
+        "supplier_name",
+        "external_reference",
+        "status",
+        "outcome",
+    ]
     readonly_fields = ["status", "outcome"]
     extra = 0
     can_delete = False
@@ -306,8 +322,12 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return results | by_reference, may_have_duplicates
 
-    def save_model(self, request: HttpRequest, obj: CustomerProblem, form: ModelForm, change: bool) -> None:
-        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in UPDATABLE_FIELDS}
+    def save_model(
+        self, request: HttpRequest, obj: CustomerProblem, form: ModelForm, change: bool
+    ) -> None:
+        fields = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in UPDATABLE_FIELDS
+        }
         try:
             if change:
                 updated = workflow.problem_update(obj, actor=request.user, **fields)
@@ -332,8 +352,12 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
         obj.pk = updated.pk
         obj.refresh_from_db()
 
-    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: Any, change: bool
+    ) -> None:
         problem = form.instance
+        # We save through the workflow, not formset.save(); the change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if problem.pk is None:
             return
         for inline_form in formset.forms:
@@ -345,7 +369,10 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
             try:
                 if formset.model is Note:
                     workflow.note_add(
-                        problem, actor=request.user, body=data["body"], is_internal=data["is_internal"]
+                        problem,
+                        actor=request.user,
+                        body=data["body"],
+                        is_internal=data["is_internal"],
                     )
                 elif formset.model is RecoveryActivity:
                     workflow.activity_schedule(
@@ -366,7 +393,9 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
         if obj is None:
             return
         available = [
-            t for t in selectors.available_transitions(obj, request.user) if self.is_fsm_transition_visible(t)
+            t
+            for t in selectors.available_transitions(obj, request.user)
+            if self.is_fsm_transition_visible(t)
         ]
         if available:
             from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
@@ -375,12 +404,18 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
                 fsm_field="state",
                 block_label="Transition",
                 available_transitions=[
-                    FSMTransitionContext(name=t.name, label=self.get_fsm_label(t)) for t in available
+                    FSMTransitionContext(name=t.name, label=self.get_fsm_label(t))
+                    for t in available
                 ],
             )
 
     def _apply_fsm_transition(
-        self, *, obj: CustomerProblem, transition_name: str, request: HttpRequest, kwargs: Any = None
+        self,
+        *,
+        obj: CustomerProblem,
+        transition_name: str,
+        request: HttpRequest,
+        kwargs: Any = None,
     ) -> bool:
         try:
             transitions.perform(obj, transition_name, actor=request.user, data=dict(kwargs or {}))
@@ -398,10 +433,14 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
         done = 0
         for problem in queryset:
             try:
-                workflow.problem_escalate(problem, actor=request.user, reason="Escalated from the admin.")
+                workflow.problem_escalate(
+                    problem, actor=request.user, reason="Escalated from the admin."
+                )
                 done += 1
             except workflow.WorkflowError as error:
-                self.message_user(request, f"{problem.reference}: {error.message}", messages.WARNING)
+                self.message_user(
+                    request, f"{problem.reference}: {error.message}", messages.WARNING
+                )
         self.message_user(request, f"Escalated {done} problem(s).", messages.SUCCESS)
 
     def has_escalate_permission(self, request: HttpRequest) -> bool:
@@ -413,7 +452,15 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
 
 @admin.register(ProblemEvent)
 class ProblemEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "problem", "kind", "actor_label", "from_state", "to_state", "is_public"]
+    list_display = [
+        "created_at",
+        "problem",
+        "kind",
+        "actor_label",
+        "from_state",
+        "to_state",
+        "is_public",
+    ]
     list_filter = ["kind", "is_public", "to_state"]
     list_select_related = ["problem"]
     search_fields = ["message", "actor_label"]
@@ -431,7 +478,16 @@ class NoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(RecoveryActivity)
 class RecoveryActivityAdmin(admin.ModelAdmin):
-    list_display = ["summary", "problem", "kind", "status", "assignee", "supplier_name", "outcome", "created_at"]
+    list_display = [
+        "summary",
+        "problem",
+        "kind",
+        "status",
+        "assignee",
+        "supplier_name",
+        "outcome",
+        "created_at",
+    ]
     list_filter = ["status", "kind", "outcome"]
     list_select_related = ["problem", "assignee"]
     search_fields = ["summary", "details", "supplier_name", "external_reference"]
@@ -453,11 +509,17 @@ class RecoveryActivityAdmin(admin.ModelAdmin):
 
     @admin.action(description="Start")
     def start(self, request: HttpRequest, queryset: QuerySet[RecoveryActivity]) -> None:
-        self._each(request, queryset, lambda a: workflow.activity_update(a, actor=request.user, start=True))
-
-    def _complete(self, request: HttpRequest, queryset: QuerySet[RecoveryActivity], outcome: str) -> None:
         self._each(
-            request, queryset, lambda a: workflow.activity_complete(a, actor=request.user, outcome=outcome)
+            request, queryset, lambda a: workflow.activity_update(a, actor=request.user, start=True)
+        )
+
+    def _complete(
+        self, request: HttpRequest, queryset: QuerySet[RecoveryActivity], outcome: str
+    ) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda a: workflow.activity_complete(a, actor=request.user, outcome=outcome),
         )
 
     @admin.action(description="Complete: restored")
@@ -465,11 +527,15 @@ class RecoveryActivityAdmin(admin.ModelAdmin):
         self._complete(request, queryset, ActivityOutcome.RESTORED)
 
     @admin.action(description="Complete: restored by workaround")
-    def complete_workaround(self, request: HttpRequest, queryset: QuerySet[RecoveryActivity]) -> None:
+    def complete_workaround(
+        self, request: HttpRequest, queryset: QuerySet[RecoveryActivity]
+    ) -> None:
         self._complete(request, queryset, ActivityOutcome.WORKAROUND)
 
     @admin.action(description="Complete: unsuccessful")
-    def complete_unsuccessful(self, request: HttpRequest, queryset: QuerySet[RecoveryActivity]) -> None:
+    def complete_unsuccessful(
+        self, request: HttpRequest, queryset: QuerySet[RecoveryActivity]
+    ) -> None:
         self._complete(request, queryset, ActivityOutcome.UNSUCCESSFUL)
 
 

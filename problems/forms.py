@@ -53,14 +53,18 @@ class CancelForm(forms.Form):
     kind = forms.ChoiceField(label="Why", choices=CancellationKind.choices)
     reason = forms.CharField(label="Explanation", widget=forms.Textarea(attrs={"rows": 3}))
     duplicate_of = forms.CharField(
-        required=False, label="Duplicate of", help_text="Reference of the original, e.g. PRB-0000042"
+        required=False,
+        label="Duplicate of",
+        help_text="Reference of the original, e.g. PRB-0000042",
     )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         reference = (data.get("duplicate_of") or "").strip()
         if data.get("kind") == CancellationKind.DUPLICATE:
-            original = CustomerProblem.objects.with_reference(reference).first() if reference else None
+            original = (
+                CustomerProblem.objects.with_reference(reference).first() if reference else None
+            )
             if original is None:
                 self.add_error("duplicate_of", "Give the reference of the original problem.")
             data["duplicate_of"] = original

@@ -14,15 +14,16 @@ from django.conf import settings
 from problems.models import KnownError
 
 WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-STOP_WORDS = frozenset(
-    """a about after again all also am an and any are as at be been before being but by can
-    cannot could did do does doing down during each few for from further had has have having
-    he her here hers him his how i if in into is it its just me more most my no nor not now of
-    off on once only or other our out over own same she should so some such than that the
-    their them then there these they this those through to too under until up very was we
-    were what when where which while who why will with would you your yours since every get
-    gets got""".split()
-)
+# Words that say nothing about a fault. "down", "off", "no", "not" stay: they do.
+_STOP_WORD_TEXT = """
+a about after again all also am an and any are as at be been before being but by can could
+did do does doing during each few for from further had has have having he her here hers him
+his how i if in into is it its just me more most my nor now of once only or other our own
+same she should so some such than that the their them then there these they this those
+through to too until very was we were what when where which while who why will with would
+you your yours since get gets got
+"""
+STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 CATEGORY_BONUS = 0.1
 
 
@@ -63,6 +64,8 @@ def match_known_errors(
         if category_id is not None and known_category == category_id and shared:
             score += CATEGORY_BONUS
         if score >= threshold:
-            matches.append(Match(known_error_id, title, round(score, 3), shared, len(symptom_words)))
+            matches.append(
+                Match(known_error_id, title, round(score, 3), shared, len(symptom_words))
+            )
     matches.sort(key=lambda match: (-match.score, match.known_error_id))
     return matches[:limit]

@@ -36,7 +36,7 @@ NOTIFIED_KINDS = {EventKind.ESCALATED, EventKind.NOTE, EventKind.ON_HOLD, EventK
 def notification_list(event: ProblemEvent) -> dict[str, tuple[User | None, bool]]:
     """Addresses to tell of this event: {email: (user or None, customer-facing?)}."""
     problem = event.problem
-    restricted = problem.category_id is not None and problem.category.is_security
+    restricted = problem.category is not None and problem.category.is_security
     people: list[User] = list(problem.watchers.filter(is_active=True))
     if problem.reported_by_id:
         people.append(problem.reported_by)  # type: ignore[arg-type]
@@ -133,7 +133,7 @@ def deliver(notification_ids: Iterable[int]) -> tuple[int, list[Exception]]:
     for pk in list(notification_ids):
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("event__problem__customer", "event__problem__category")
                 .filter(pk=pk, status=NotificationStatus.PENDING)
                 .first()

@@ -45,8 +45,8 @@ def problem_get_for_user(*, user: Any, pk: int) -> CustomerProblem:
     """The problem, or 404 for anything the user may not see (never 403: a 403 would
     confirm that another company's problem exists)."""
     try:
-        return problem_list_for_user(user=user).select_related("sla_policy", "known_error").get(
-            pk=pk
+        return (
+            problem_list_for_user(user=user).select_related("sla_policy", "known_error").get(pk=pk)
         )
     except CustomerProblem.DoesNotExist:
         raise Http404("No such problem.") from None
@@ -69,7 +69,7 @@ def available_transitions(problem: CustomerProblem, user: Any) -> list[Any]:
     if not user.is_authenticated:
         return []
     available = []
-    for transition in problem.get_all_state_transitions():
+    for transition in problem.get_all_state_transitions():  # type: ignore[attr-defined]
         if transition.source not in (problem.state, "*"):
             continue
         if not transition.custom.get("admin", True):  # taken by the system only

@@ -69,11 +69,15 @@ def steps_of(policy: SLAPolicy | None) -> list[EscalationStep]:
 
 
 def step_due_at(problem: CustomerProblem, step: EscalationStep) -> datetime | None:
-    anchor = problem.jeopardy_at if step.trigger == EscalationTrigger.JEOPARDY else problem.restore_by
+    anchor = (
+        problem.jeopardy_at if step.trigger == EscalationTrigger.JEOPARDY else problem.restore_by
+    )
     return None if anchor is None else anchor + step.delay
 
 
-def next_escalation_at(problem: CustomerProblem, steps: Iterable[EscalationStep]) -> datetime | None:
+def next_escalation_at(
+    problem: CustomerProblem, steps: Iterable[EscalationStep]
+) -> datetime | None:
     """When the next automatic escalation above the current level falls due, if ever.
 
     None while the clock is paused (on hold) or once the problem is no longer active.

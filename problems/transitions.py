@@ -54,7 +54,9 @@ ACTIONS: dict[str, TransitionAction] = {
 }
 
 
-def perform(problem: CustomerProblem, name: str, *, actor: Any, data: dict[str, Any]) -> CustomerProblem:
+def perform(
+    problem: CustomerProblem, name: str, *, actor: Any, data: dict[str, Any]
+) -> CustomerProblem:
     """Run the named transition through its workflow function."""
     try:
         action = ACTIONS[name]

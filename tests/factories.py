@@ -62,7 +62,9 @@ class TeamFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Team {n}")
-    email = factory.LazyAttribute(lambda team: f"{team.name.lower().replace(' ', '-')}@example.test")
+    email = factory.LazyAttribute(
+        lambda team: f"{team.name.lower().replace(' ', '-')}@example.test"
+    )
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

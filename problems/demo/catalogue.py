@@ -96,8 +96,7 @@ KNOWN_ERRORS = [
     (
         "voice",
         "One-way audio when the customer's firewall rewrites SIP (SIP ALG)",
-        "one way audio caller cannot hear us calls connect but no sound sip phones behind "
-        "firewall",
+        "one way audio caller cannot hear us calls connect but no sound sip phones behind firewall",
         "Disable SIP ALG on the customer's firewall and reboot the phones.",
         "SIP ALG rewrites the SDP media address, breaking RTP to the PBX.",
     ),
@@ -181,7 +180,9 @@ def build_catalogue() -> DemoCatalogue:
 
     customers = []
     for name, code, tier in COMPANIES:
-        customer, _ = Customer.objects.get_or_create(code=code, defaults={"name": name, "tier": tier})
+        customer, _ = Customer.objects.get_or_create(
+            code=code, defaults={"name": name, "tier": tier}
+        )
         customers.append(customer)
     by_code = {customer.code: customer for customer in customers}
     contacts: dict[int, list[User]] = {customer.pk: [] for customer in customers}
@@ -254,7 +255,7 @@ def _user(username: str, first: str, last: str, password: str, **fields: object)
     customer = fields.get("customer")
     if isinstance(customer, Customer):
         domain = f"{customer.code}.example.com"
-    user, created = User.objects.get_or_create(
+    user, _created = User.objects.get_or_create(
         username=username,
         defaults={
             "first_name": first,

@@ -15,7 +15,9 @@ class Customer(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     code = models.SlugField(max_length=30, unique=True, help_text="Short account code, e.g. ACME")
-    tier = models.CharField(max_length=20, choices=CustomerTier.choices, default=CustomerTier.STANDARD)
+    tier = models.CharField(
+        max_length=20, choices=CustomerTier.choices, default=CustomerTier.STANDARD
+    )
     is_active = models.BooleanField(default=True)
     default_contacts = models.ManyToManyField(
         "problems.User",

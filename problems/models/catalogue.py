@@ -90,7 +90,9 @@ class EscalationStep(models.Model):
     """Who is told when a problem reaches an escalation level, and when that happens."""
 
     policy = models.ForeignKey(SLAPolicy, on_delete=models.CASCADE, related_name="escalation_steps")
-    level = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3)])
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
     trigger = models.CharField(max_length=20, choices=EscalationTrigger.choices)
     delay = models.DurationField(
         default=timedelta(0), help_text="Time after the trigger point before escalating."

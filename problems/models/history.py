@@ -66,11 +66,9 @@ class ProblemEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.actor_label} at {self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_state_change(self) -> bool:
-        return bool(self.to_state) and self.to_state != self.from_state
+        return (
+            f"{self.get_kind_display()} by {self.actor_label} at {self.created_at:%Y-%m-%d %H:%M}"
+        )
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:
@@ -80,10 +78,28 @@ class ProblemEvent(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Problem events are append-only and cannot be deleted.")
 
+    @property
+    def to_state_label(self) -> str:
+        from problems.models.problem import State
+
+        return State(self.to_state).label if self.to_state in State.values else self.to_state
+
+    @property
+    def from_state_label(self) -> str:
+        from problems.models.problem import State
+
+        return State(self.from_state).label if self.from_state in State.values else self.from_state
+
+    @property
+    def is_state_change(self) -> bool:
+        return bool(self.to_state) and self.to_state != self.from_state
+
 
 class Note(models.Model):
     problem = models.ForeignKey(CustomerProblem, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_label = models.CharField(max_length=150)
     body = models.TextField()
     is_internal = models.BooleanField(
@@ -126,14 +142,18 @@ class ActivityOutcome(models.TextChoices):
 
 
 class RecoveryActivity(models.Model):
-    problem = models.ForeignKey(CustomerProblem, on_delete=models.CASCADE, related_name="activities")
+    problem = models.ForeignKey(
+        CustomerProblem, on_delete=models.CASCADE, related_name="activities"
+    )
     kind = models.CharField(max_length=30, choices=ActivityKind.choices)
     summary = models.CharField(max_length=200)
     details = models.TextField(blank=True)
     status = models.CharField(
         max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.SCHEDULED
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assignee = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="recovery_activities"
     )
@@ -180,7 +200,9 @@ class Notification(models.Model):
     event (so nothing is lost), sent afterwards by a task, marked sent exactly once."""
 
     event = models.ForeignKey(ProblemEvent, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     email = models.EmailField()
     for_customer = models.BooleanField(
         default=False, help_text="Customer-facing: only public information is included."

@@ -101,7 +101,9 @@ def within_confirmation_window(problem: "CustomerProblem") -> bool:
     return problem.confirm_by is not None and timezone.now() < problem.confirm_by
 
 
-@guard("The assignee must be an active agent who is a member of the problem's team.", needs_input=True)
+@guard(
+    "The assignee must be an active agent who is a member of the problem's team.", needs_input=True
+)
 def assignee_is_active_team_agent(problem: "CustomerProblem") -> bool:
     from problems.permissions import is_agent
 
@@ -203,6 +205,13 @@ REFERENCE_PREFIX = "PRB-"
 REFERENCE_PATTERN = re.compile(r"^(?:PRB-?)?0*(\d{1,12})$", re.IGNORECASE)
 
 
+_ASSIGN: dict[str, Any] = {
+    "conditions": [assignee_is_active_team_agent],
+    "permission": "problems.assign_problem",
+    "custom": {"label": "Assign", "admin": True},
+}
+
+
 class CustomerProblem(ConcurrentTransitionMixin, models.Model):
     """A problem a customer reported (or that was reported on their behalf)."""
 
@@ -253,7 +262,9 @@ class CustomerProblem(ConcurrentTransitionMixin, models.Model):
     )
     resolution_summary = models.TextField(blank=True)
     root_cause = models.TextField(blank=True)
-    cancellation_kind = models.CharField(max_length=20, choices=CancellationKind.choices, blank=True)
+    cancellation_kind = models.CharField(
+        max_length=20, choices=CancellationKind.choices, blank=True
+    )
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
@@ -349,16 +360,11 @@ class CustomerProblem(ConcurrentTransitionMixin, models.Model):
         return self.on_hold_since is not None
 
     # --- Transitions (DESIGN.md table; side-effect free) --------------------------------
-    @transition(
-        field=state,
-        source=[State.OPEN, State.ASSIGNED, State.IN_JEOPARDY],
-        target=RETURN_VALUE(State.ASSIGNED, State.IN_JEOPARDY),
-        conditions=[assignee_is_active_team_agent],
-        permission="problems.assign_problem",
-        custom={"label": "Assign", "admin": True},
-    )
-    def assign(self) -> str:
-        return State.IN_JEOPARDY if self.state == State.IN_JEOPARDY else State.ASSIGNED
+    # Two declarations, one method: assigning keeps a problem in jeopardy in jeopardy.
+    @transition(field=state, source=[State.OPEN, State.ASSIGNED], target=State.ASSIGNED, **_ASSIGN)
+    @transition(field=state, source=State.IN_JEOPARDY, target=State.IN_JEOPARDY, **_ASSIGN)
+    def assign(self) -> None:
+        pass
 
     @transition(
         field=state,

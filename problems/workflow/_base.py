@@ -109,7 +109,8 @@ def record_event(
     notifications in the same transaction; they are sent after commit."""
     from problems.notifications import queue_notifications
 
-    assert transaction.get_connection().in_atomic_block, "events are written in a transaction"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Events are written inside the operation's transaction.")
     event = ProblemEvent.objects.create(
         problem=problem,
         kind=kind,
@@ -142,7 +143,9 @@ def run_transition(problem: CustomerProblem, name: str, *, actor: Actor) -> tupl
             f"{TRANSITION_PAST_TENSE.get(name, name)}."
         )
     if isinstance(actor, User) and not transition.has_perm(problem, actor):
-        raise NotPermitted(f"You may not {transition.custom.get('label', name).lower()} this problem.")
+        raise NotPermitted(
+            f"You may not {transition.custom.get('label', name).lower()} this problem."
+        )
     for condition in transition.conditions:
         if not condition(problem):
             raise TransitionRefused(getattr(condition, "refusal", f"{name} is not allowed now."))

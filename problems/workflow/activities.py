@@ -127,7 +127,9 @@ def activity_complete(
     require_permission(actor, "problems.manage_activities", "complete recovery activities")
     if outcome not in ActivityOutcome.values:
         raise InvalidInput("Choose the outcome.", field="outcome")
-    return _finish(activity, actor=actor, status=ActivityStatus.COMPLETED, outcome=outcome, notes=notes)
+    return _finish(
+        activity, actor=actor, status=ActivityStatus.COMPLETED, outcome=outcome, notes=notes
+    )
 
 
 def activity_cancel(activity: RecoveryActivity, *, actor: Actor, reason: str) -> RecoveryActivity:

@@ -68,11 +68,18 @@ def problem_create(
         customer, reported_by = actor.customer, reported_by or actor
     elif isinstance(actor, User):
         require_permission(actor, "problems.add_customerproblem", "report problems")
-    if reported_by is not None and customer is not None and reported_by.customer_id not in (
-        None,
-        customer.pk,
+    if (
+        reported_by is not None
+        and customer is not None
+        and reported_by.customer_id
+        not in (
+            None,
+            customer.pk,
+        )
     ):
-        raise InvalidInput("The reporting contact belongs to another customer.", field="reported_by")
+        raise InvalidInput(
+            "The reporting contact belongs to another customer.", field="reported_by"
+        )
 
     with transaction.atomic():
         problem = CustomerProblem(
@@ -110,11 +117,12 @@ def problem_create(
             },
         )
         if matches:
+            best = matches[0]
             record_event(
                 problem,
                 actor=actor,
                 kind=EventKind.KNOWN_ERROR_MATCHED,
-                message=f"Matches known error KE-{matches[0].known_error_id:04d}: {matches[0].title}",
+                message=f"Matches known error KE-{best.known_error_id:04d}: {best.title}",
                 data={"matches": [m.__dict__ for m in matches]},
                 is_public=False,
             )
@@ -223,7 +231,9 @@ def problem_replan(
         sla.replan_targets(problem, restore_by=restore_by, now=now)
         problem.status_change_reason = reason.strip()
         from_state, to_state = run_transition(problem, "replan", actor=actor)
-        problem.escalation_due_at = sla.next_escalation_at(problem, sla.steps_of(problem.sla_policy))
+        problem.escalation_due_at = sla.next_escalation_at(
+            problem, sla.steps_of(problem.sla_policy)
+        )
         save_problem(problem)
         record_event(
             problem,
@@ -292,7 +302,9 @@ def problem_reopen(problem: CustomerProblem, *, actor: Actor, reason: str) -> Cu
         from_state, to_state = run_transition(problem, "reopen", actor=actor)
         problem.cleared_at = problem.confirm_by = None
         problem.resolution_outcome = ""
-        problem.escalation_due_at = sla.next_escalation_at(problem, sla.steps_of(problem.sla_policy))
+        problem.escalation_due_at = sla.next_escalation_at(
+            problem, sla.steps_of(problem.sla_policy)
+        )
         save_problem(problem)
         record_event(
             problem,

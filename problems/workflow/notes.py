@@ -16,7 +16,9 @@ from problems.workflow._base import (
 )
 
 
-def note_add(problem: CustomerProblem, *, actor: Actor, body: str, is_internal: bool = False) -> Note:
+def note_add(
+    problem: CustomerProblem, *, actor: Actor, body: str, is_internal: bool = False
+) -> Note:
     """Add a note to the problem's timeline. Public notes reach the notification list.
 
     Guard: a body; internal notes need ``add_internal_note`` (customers never write them);

@@ -76,7 +76,9 @@ def problem_resume(problem: CustomerProblem, *, actor: Actor, note: str = "") ->
         waited = now - problem.on_hold_since
         reason = problem.hold_reason
         end_hold(problem, now=now)
-        problem.escalation_due_at = sla.next_escalation_at(problem, sla.steps_of(problem.sla_policy))
+        problem.escalation_due_at = sla.next_escalation_at(
+            problem, sla.steps_of(problem.sla_policy)
+        )
         save_problem(problem)
         record_event(
             problem,
@@ -168,7 +170,7 @@ def handle_problem_timers(pk: int) -> tuple[bool, bool]:
                 kind=EventKind.IN_JEOPARDY,
                 from_state=from_state,
                 to_state=to_state,
-                message=f"Restoration target {problem.restore_by:%Y-%m-%d %H:%M %Z} is in jeopardy.",
+                message=f"Restoration target {problem.restore_by:%Y-%m-%d %H:%M %Z} in jeopardy.",
                 data={"jeopardy_at": problem.jeopardy_at.isoformat()},
                 is_public=False,
             )

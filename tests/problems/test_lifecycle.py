@@ -51,7 +51,9 @@ def test_create_sets_targets_from_the_policy_and_writes_the_event(problem, polic
 def test_a_tier_policy_wins_over_the_any_tier_policy(make_problem, company_a, policy):
     company_a.tier = "platinum"
     company_a.save()
-    platinum = factories.SLAPolicyFactory(customer_tier="platinum", restoration_time=timedelta(hours=2))
+    platinum = factories.SLAPolicyFactory(
+        customer_tier="platinum", restoration_time=timedelta(hours=2)
+    )
     assert make_problem().sla_policy == platinum
 
 
@@ -59,7 +61,7 @@ def test_create_matches_known_errors(make_problem):
     known_error = factories.KnownErrorFactory()
     problem = make_problem(
         title="Connection drops every night",
-        description="Our internet connection drops every night; the router reconnects after minutes.",
+        description="Our internet connection drops every night; the router reconnects.",
     )
     assert problem.known_error == known_error
     matched = problem.events.get(kind=EventKind.KNOWN_ERROR_MATCHED)
@@ -162,13 +164,19 @@ def in_jeopardy(assigned, time_machine):
 
 def test_a_supervisor_replans_a_problem_in_jeopardy(in_jeopardy, sue):
     new_target = timezone.now() + timedelta(hours=4)
-    problem = workflow.problem_replan(in_jeopardy, actor=sue, restore_by=new_target, reason="Parts due")
+    problem = workflow.problem_replan(
+        in_jeopardy, actor=sue, restore_by=new_target, reason="Parts due"
+    )
     assert problem.state == State.ASSIGNED
     assert problem.restore_by == new_target
     assert problem.jeopardy_at == timezone.now() + timedelta(hours=3)  # 75 % of the time left
     assert problem.escalation_level == 1  # escalation is not undone
     event = last_event(problem)
-    assert (event.kind, event.from_state, event.to_state) == ("replanned", "in_jeopardy", "assigned")
+    assert (event.kind, event.from_state, event.to_state) == (
+        "replanned",
+        "in_jeopardy",
+        "assigned",
+    )
     assert event.message == "Parts due"
 
 
@@ -285,7 +293,9 @@ def test_another_company_cannot_reopen(cleared, dave):
 
 
 def test_an_agent_reopens_for_the_customer(cleared, alice):
-    assert workflow.problem_reopen(cleared, actor=alice, reason="Customer called").state == "assigned"
+    assert (
+        workflow.problem_reopen(cleared, actor=alice, reason="Customer called").state == "assigned"
+    )
 
 
 # --- close ----------------------------------------------------------------------------------

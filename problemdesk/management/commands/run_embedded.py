@@ -31,7 +31,13 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", str(options["addr"]), "--noreload"],
             "worker": [*celery, "worker", "--loglevel=INFO", "--pool=threads", "--concurrency=4"],
-            "beat": [*celery, "beat", "--loglevel=INFO", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+            "beat": [
+                *celery,
+                "beat",
+                "--loglevel=INFO",
+                "-s",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
         }
         processes: dict[str, subprocess.Popen[bytes]] = {}
         self.stdout.write(
@@ -44,7 +50,9 @@ class Command(BaseCommand):
         try:
             for name, command in commands.items():
                 # Own process group: Ctrl-C reaches only us, and we stop the children in order.
-                processes[name] = subprocess.Popen(command, cwd=settings.BASE_DIR, start_new_session=True)  # noqa: S603
+                processes[name] = subprocess.Popen(  # noqa: S603 - our own fixed commands
+                    command, cwd=settings.BASE_DIR, start_new_session=True
+                )
             while all(process.poll() is None for process in processes.values()):
                 time.sleep(0.5)
             stopped = [name for name, process in processes.items() if process.poll() is not None]

@@ -1,15 +1,19 @@
+import os
 import time
 from itertools import islice
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from django.utils import timezone
 
 from problems.demo.catalogue import build_catalogue
-from problems.demo.history import Simulator, generate, write
+from problems.demo.history import Simulator, generate, write, write_in_parallel
 from problems.models import CustomerProblem
 
 DEFAULT_PROBLEMS = 300
 CHUNK = 5000
+# A few problems are left just past their jeopardy point for the running timer to take.
+JEOPARDY_DUE = 5
 
 
 class Command(BaseCommand):
@@ -41,19 +45,33 @@ class Command(BaseCommand):
         started = time.monotonic()
         catalogue = build_catalogue()
         simulator = Simulator(catalogue, now=timezone.now(), seed=int(options["seed"]))  # type: ignore[call-overload]
-        # A few problems are past their jeopardy point but not yet moved: the running
-        # timer scan puts them in jeopardy within a minute of start.
-        plans = generate(simulator, count, jeopardy_due=min(5, count))
-        written = 0
-        while chunk := list(islice(plans, CHUNK)):
-            write(chunk)
-            written += len(chunk)
-            if count > CHUNK:
-                rate = written / (time.monotonic() - started)
-                self.stdout.write(f"  {written:,} problems ({rate:,.0f}/s)")
+        due, written = min(JEOPARDY_DUE, count), 0
+        if connection.vendor == "postgresql" and count > CHUNK:
+            # Large runs: one process per core simulates and COPYs its own chunks.
+            for size in write_in_parallel(
+                simulator,
+                count,
+                chunk=CHUNK,
+                jeopardy_due=due,
+                seed=int(options["seed"]),  # type: ignore[call-overload]
+                processes=max(2, os.cpu_count() or 2),
+            ):
+                written += size
+                self._progress(written, started)
+        else:
+            plans = generate(simulator, count, jeopardy_due=due)
+            while chunk := list(islice(plans, CHUNK)):
+                write(chunk)
+                written += len(chunk)
+                if count > CHUNK:
+                    self._progress(written, started)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo desk ready: {written:,} problems in {time.monotonic() - started:.1f} s. "
                 "Log in as admin, supervisor, agent, customer-a or customer-b with password 'demo'."
             )
         )
+
+    def _progress(self, written: int, started: float) -> None:
+        rate = written / (time.monotonic() - started)
+        self.stdout.write(f"  {written:,} problems ({rate:,.0f}/s)")
