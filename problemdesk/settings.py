@@ -117,7 +117,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://localhost/"  # the host is nominal
 if not REDIS_URL:
     # A broker kept in files: a real worker and beat run with no server installed.
     _broker_dir = DATA_DIR / "broker"

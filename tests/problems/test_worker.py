@@ -28,7 +28,7 @@ def real_broker(tmp_path):
     else:
         for folder in ("queue", "control"):
             (tmp_path / folder).mkdir()
-        celery_app.conf.broker_url = "filesystem://"
+        celery_app.conf.broker_url = "filesystem://localhost/"
         celery_app.conf.broker_transport_options = {
             "data_folder_in": str(tmp_path / "queue"),
             "data_folder_out": str(tmp_path / "queue"),
