@@ -151,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- E-mail -----------------------------------------------------------------------------
+if PRODUCTION and not env_str("EMAIL_URL"):
+    raise ImproperlyConfigured("EMAIL_URL must name the SMTP server in production (smtp://…)")
 MAILERS = env_email("EMAIL_URL", "console://")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ProblemDesk <problemdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -58,7 +58,7 @@ def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, val
     assert "ImproperlyConfigured" in result.stderr and variable in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", env=env, data_dir=tmp_path)
