@@ -220,3 +220,14 @@ KNOWN_ERROR_SUGGESTIONS = env_int("KNOWN_ERROR_SUGGESTIONS", 3, minimum=1)
 KNOWN_ERROR_MIN_SCORE = env_int("KNOWN_ERROR_MIN_SCORE_PERCENT", 30, minimum=1) / 100
 # Days a customer has to confirm or reject a resolution when no SLA policy says otherwise.
 DEFAULT_CONFIRMATION_WINDOW_DAYS = env_int("DEFAULT_CONFIRMATION_WINDOW_DAYS", 5, minimum=1)
+
+# --- Attachments (issue 3) --------------------------------------------------------------
+# Stored through the default storage under MEDIA_ROOT, served only through a view that
+# checks who may see the problem (never from MEDIA_URL).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+_ATTACHMENT_TYPES = "pdf png jpg jpeg gif webp txt log csv json xml eml zip docx xlsx pptx odt ods"
+ATTACHMENT_ALLOWED_EXTENSIONS = [
+    extension.lower().lstrip(".")
+    for extension in env_list("ATTACHMENT_ALLOWED_EXTENSIONS", _ATTACHMENT_TYPES.split())
+]
+ATTACHMENTS_PER_UPLOAD = env_int("ATTACHMENTS_PER_UPLOAD", 5, minimum=1)
