@@ -74,7 +74,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "problemdesk.urls"
 WSGI_APPLICATION = "problemdesk.wsgi.application"
 AUTH_USER_MODEL = "problems.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"  # the home view sends staff to the desk, customers to the portal
+LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
     {
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "problems.context_processors.navigation",
             ],
         },
     },
@@ -231,3 +234,11 @@ ATTACHMENT_ALLOWED_EXTENSIONS = [
     for extension in env_list("ATTACHMENT_ALLOWED_EXTENSIONS", _ATTACHMENT_TYPES.split())
 ]
 ATTACHMENTS_PER_UPLOAD = env_int("ATTACHMENTS_PER_UPLOAD", 5, minimum=1)
+
+# --- Desk and portal (issue 3) ----------------------------------------------------------
+INSTALLED_APPS += ["django_tables2", "django_filters", "django_htmx"]
+MIDDLEWARE += ["django_htmx.middleware.HtmxMiddleware"]
+DJANGO_TABLES2_TEMPLATE = "desk/_table.html"
+# How often an open queue page refreshes itself, and how many rows a CSV export may hold.
+DESK_QUEUE_REFRESH_SECONDS = env_int("DESK_QUEUE_REFRESH_SECONDS", 60, minimum=5)
+DESK_EXPORT_MAX_ROWS = env_int("DESK_EXPORT_MAX_ROWS", 50_000, minimum=1)
