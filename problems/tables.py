@@ -111,8 +111,9 @@ class ProblemTable(tables.Table):
 
     @staticmethod
     def _order_nulls_last(queryset: QuerySet[Any], name: str, descending: bool) -> Any:
-        field = F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
-        return queryset.order_by(field, "-pk"), True
+        if descending:
+            return queryset.order_by(F(name).desc(nulls_last=True), "-pk"), True
+        return queryset.order_by(F(name).asc(nulls_last=True), "pk"), True
 
     # --- export: plain values ---------------------------------------------------------------
     def value_reference(self, record: CustomerProblem) -> str:

@@ -1,10 +1,14 @@
 """The desk's queues: named queues with live counts, filters, sorting, paging, CSV export."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -33,8 +37,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     if export_format in EXPORT_FORMATS:
         return _export(request, table, rows, export_format)
 
-    RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
     counts = queue_counts(request.user)
+    RequestConfig(request, paginate=False).configure(table)  # sorting from the request
+    # Unfiltered, a named queue's size is its live count, read already: no second count.
+    known = None if _filtered(request) else counts.get(chosen.slug)
+    _paginate(table, request, known_count=known)
     context = {
         "filter": filters,
         "table": table,
@@ -65,6 +72,30 @@ def _export(
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     exporter = TableExport(export_format, table)
     return exporter.response(f"problems-{stamp}.{export_format}")
+
+
+class CountedPaginator(Paginator):
+    """A paginator that may be told its count instead of counting again."""
+
+    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count if self.known_count is not None else super().count
+
+
+def _paginate(table: ProblemTable, request: HttpRequest, *, known_count: int | None) -> None:
+    per_page = _per_page(request)
+    try:
+        table.paginate(
+            CountedPaginator, per_page, request.GET.get("page", 1), known_count=known_count
+        )
+    except PageNotAnInteger:
+        table.page = table.paginator.page(1)
+    except EmptyPage:
+        table.page = table.paginator.page(table.paginator.num_pages)
 
 
 def _per_page(request: HttpRequest) -> int:
