@@ -1,8 +1,10 @@
 """Helpers shared by the desk and portal tests: logged-in clients, many problems at once,
 uploaded files, and the Chromium launch settings for the browser tests."""
 
+import os
 from collections.abc import Iterable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +15,7 @@ from django.utils import timezone
 
 from problems.models import CustomerProblem, Priority, State
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -71,3 +73,16 @@ def count_queries(client: Client, url: str) -> int:
 
 def texts(items: Iterable[Any]) -> list[str]:
     return [str(item) for item in items]
+
+
+def require_chromium(items: list[Any]) -> None:
+    """Browser tests need Debian's Chromium: in CI its absence fails them; on a developer's
+    machine they are skipped with a note saying how to get it."""
+    import pytest
+
+    if Path(CHROMIUM).exists() or os.environ.get("CI") == "true":
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)

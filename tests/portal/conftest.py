@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, client_for
+from tests.support import CHROMIUM, CHROMIUM_ARGS, client_for, require_chromium
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +31,7 @@ def customer_client(carla: Any) -> Any:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    require_chromium(items)
