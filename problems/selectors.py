@@ -109,7 +109,7 @@ def activities_for(problem: CustomerProblem) -> QuerySet[RecoveryActivity]:
 
 def attachments_for(problem: CustomerProblem, *, user: Any) -> QuerySet[Attachment]:
     """The problem's files as this user may see them: customers never see internal ones."""
-    attachments = problem.attachments.order_by("created_at", "id")
+    attachments = problem.attachments.select_related("uploaded_by").order_by("created_at", "id")
     if getattr(user, "customer_id", None) is not None:
         attachments = attachments.filter(is_internal=False)
     return attachments
