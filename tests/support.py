@@ -75,11 +75,17 @@ def texts(items: Iterable[Any]) -> list[str]:
     return [str(item) for item in items]
 
 
-def require_chromium(items: list[Any]) -> None:
-    """Browser tests need Debian's Chromium: in CI its absence fails them; on a developer's
-    machine they are skipped with a note saying how to get it."""
+def browser_tests_last(items: list[Any]) -> None:
+    """Run the browser tests after all the others, and skip them without Chromium.
+
+    Last, because Playwright keeps an event loop and the live server keeps threads for the
+    rest of the session, and a test that forks afterwards (seed_demo's parallel COPY)
+    then hands its database connection to the children. Without Chromium: skipped on a
+    developer's machine, a failure in CI (CI=true), where .ci/run installs it.
+    """
     import pytest
 
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     if Path(CHROMIUM).exists() or os.environ.get("CI") == "true":
         return
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")

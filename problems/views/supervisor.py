@@ -1,5 +1,6 @@
 """The supervisor's boards: jeopardy and escalation, team workload."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from problems.queues import BOARD_HORIZON, BOARD_LIMIT, jeopardy_board, team_workload
 from problems.views.access import supervisor_required
+from problems.views.common import template_for
 
 LEVEL_NAMES = {
     0: "Not escalated",
@@ -26,8 +28,9 @@ def board(request: HttpRequest) -> HttpResponse:
         "limit": BOARD_LIMIT,
         "total": sum(lane.total for lane in lanes),
         "refreshed_at": timezone.now(),
+        "refresh_seconds": settings.DESK_QUEUE_REFRESH_SECONDS,
     }
-    return render(request, "desk/board.html", context)
+    return render(request, template_for(request, "desk/board.html", "board"), context)
 
 
 @supervisor_required

@@ -314,3 +314,18 @@ def test_an_unknown_queue_falls_back_to_all_open(agent_client, desk):
 def test_team_filter_lists_only_active_teams(agent_client, desk):
     factories.TeamFactory(name="Disbanded", is_active=False)
     assert "Disbanded" not in agent_client.get(QUEUE).content.decode()
+
+
+def test_export_links_carry_the_current_filters(agent_client, desk):
+    page = agent_client.get(
+        QUEUE, {"queue": "unassigned", "q": "audio", "page": 1}
+    ).content.decode()
+    assert 'href="?queue=unassigned&amp;q=audio&amp;_export=csv"' in page
+    assert 'href="?queue=unassigned&amp;q=audio&amp;_export=xlsx"' in page
+
+
+def test_pages_beyond_the_end_show_the_last_page(agent_client, desk):
+    response = agent_client.get(QUEUE, {"queue": "open", "page": 99})
+    assert response.status_code == 200 and len(titles(response)) == 4
+    response = agent_client.get(QUEUE, {"queue": "open", "page": "x"})
+    assert response.status_code == 200 and len(titles(response)) == 4

@@ -43,6 +43,13 @@ def test_the_board_groups_by_escalation_level_soonest_breach_first(
     assert quiet.reference not in page
 
 
+def test_the_board_refreshes_itself(supervisor_client, problem):
+    page = supervisor_client.get(BOARD).content.decode()
+    assert 'id="board" hx-get="/desk/supervisor/jeopardy/" hx-trigger="every 60s' in page
+    partial = supervisor_client.get(BOARD, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="board"') and "<html" not in partial
+
+
 def test_problems_near_their_target_are_on_the_board(supervisor_client, make_problem):
     problem = make_problem(title="Near")
     with time_machine.travel(problem.restore_by - timedelta(hours=3)):

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import CHROMIUM, CHROMIUM_ARGS, client_for, require_chromium
+from tests.support import CHROMIUM, CHROMIUM_ARGS, browser_tests_last, client_for
 
 
 @pytest.fixture(autouse=True)
@@ -34,4 +34,4 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    require_chromium(items)
+    browser_tests_last(items)
