@@ -102,17 +102,18 @@ class ProblemTable(tables.Table):
         left = display.time_to_restore(record)
         return format_html('<span class="badge time-left {}">{}</span>', left.css, left.text)
 
-    # --- sorting: deadlines with no value go last ---------------------------------------------
+    # --- sorting: a missing deadline counts as the farthest one -------------------------------
+    # (last going up, first going down: the order the restore_by index reads either way)
     def order_jeopardy_at(self, queryset: QuerySet[Any], is_descending: bool) -> Any:
-        return self._order_nulls_last(queryset, "jeopardy_at", is_descending)
+        return self._order_farthest_when_missing(queryset, "jeopardy_at", is_descending)
 
     def order_restore_by(self, queryset: QuerySet[Any], is_descending: bool) -> Any:
-        return self._order_nulls_last(queryset, "restore_by", is_descending)
+        return self._order_farthest_when_missing(queryset, "restore_by", is_descending)
 
     @staticmethod
-    def _order_nulls_last(queryset: QuerySet[Any], name: str, descending: bool) -> Any:
+    def _order_farthest_when_missing(queryset: QuerySet[Any], name: str, descending: bool) -> Any:
         if descending:
-            return queryset.order_by(F(name).desc(nulls_last=True), "-pk"), True
+            return queryset.order_by(F(name).desc(nulls_first=True), "-pk"), True
         return queryset.order_by(F(name).asc(nulls_last=True), "pk"), True
 
     # --- export: plain values ---------------------------------------------------------------

@@ -185,13 +185,13 @@ def test_sorting_by_restoration_target(agent_client, make_problem, alice):
     for hours, title in ((3, "third"), (1, "first"), (2, "second")):
         with time_machine.travel(timezone.now() + timedelta(hours=hours)):
             make_problem(title=title)
-    make_problem(title="no target", priority=Priority.LOW)  # no policy: sorts last
+    make_problem(title="no target", priority=Priority.LOW)  # no policy: the farthest target
 
     def order(sort):
         return titles(agent_client.get(QUEUE, {"queue": "open", "sort": sort}))
 
     assert order("restore_by") == ["first", "second", "third", "no target"]
-    assert order("-restore_by") == ["third", "second", "first", "no target"]
+    assert order("-restore_by") == ["no target", "third", "second", "first"]
 
 
 def test_default_order_is_most_urgent_first(agent_client, make_problem):
