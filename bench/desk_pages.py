@@ -12,6 +12,7 @@ The database named by --database-url is flushed: never point it at data you keep
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -110,4 +111,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        shutil.rmtree(os.environ.get("PROBLEMDESK_DATA_DIR", ""), ignore_errors=True)
