@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+TEMPORARY: list[str] = []  # removed on exit: only folders this script made
 
 
 def main() -> int:
@@ -31,6 +32,7 @@ def main() -> int:
     options = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="problemdesk-bench-")
+    TEMPORARY.append(data_dir)
     os.environ["PROBLEMDESK_DATA_DIR"] = data_dir
     os.environ.pop("REDIS_URL", None)
     if options.database_url:
@@ -114,4 +116,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     finally:
-        shutil.rmtree(os.environ.get("PROBLEMDESK_DATA_DIR", ""), ignore_errors=True)
+        for folder in TEMPORARY:
+            shutil.rmtree(folder, ignore_errors=True)
