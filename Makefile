@@ -25,6 +25,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python bin/run_tests.py
 
+## Save PNGs of the main pages with demo data into docs/screenshots/ (needs Debian's chromium).
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python bin/screenshots.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -74,7 +74,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "problemdesk.urls"
 WSGI_APPLICATION = "problemdesk.wsgi.application"
 AUTH_USER_MODEL = "problems.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"  # the home view sends staff to the desk, customers to the portal
+LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
     {
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "problems.context_processors.navigation",
             ],
         },
     },
@@ -222,3 +225,22 @@ KNOWN_ERROR_SUGGESTIONS = env_int("KNOWN_ERROR_SUGGESTIONS", 3, minimum=1)
 KNOWN_ERROR_MIN_SCORE = env_int("KNOWN_ERROR_MIN_SCORE_PERCENT", 30, minimum=1) / 100
 # Days a customer has to confirm or reject a resolution when no SLA policy says otherwise.
 DEFAULT_CONFIRMATION_WINDOW_DAYS = env_int("DEFAULT_CONFIRMATION_WINDOW_DAYS", 5, minimum=1)
+
+# --- Attachments (issue 3) --------------------------------------------------------------
+# Stored through the default storage under MEDIA_ROOT, served only through a view that
+# checks who may see the problem (never from MEDIA_URL).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
+_ATTACHMENT_TYPES = "pdf png jpg jpeg gif webp txt log csv json xml eml zip docx xlsx pptx odt ods"
+ATTACHMENT_ALLOWED_EXTENSIONS = [
+    extension.lower().lstrip(".")
+    for extension in env_list("ATTACHMENT_ALLOWED_EXTENSIONS", _ATTACHMENT_TYPES.split())
+]
+ATTACHMENTS_PER_UPLOAD = env_int("ATTACHMENTS_PER_UPLOAD", 5, minimum=1)
+
+# --- Desk and portal (issue 3) ----------------------------------------------------------
+INSTALLED_APPS += ["django_tables2", "django_filters", "django_htmx"]
+MIDDLEWARE += ["django_htmx.middleware.HtmxMiddleware"]
+DJANGO_TABLES2_TEMPLATE = "desk/_table.html"
+# How often an open queue page refreshes itself, and how many rows a CSV export may hold.
+DESK_QUEUE_REFRESH_SECONDS = env_int("DESK_QUEUE_REFRESH_SECONDS", 60, minimum=5)
+DESK_EXPORT_MAX_ROWS = env_int("DESK_EXPORT_MAX_ROWS", 50_000, minimum=1)

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from problems.urls import desk_patterns, portal_patterns
+from problems.views.access import home
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -10,7 +13,15 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", home, name="home"),
     path("health/", health, name="health"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("desk/", include((desk_patterns, "desk"))),
+    path("portal/", include((portal_patterns, "portal"))),
     path("admin/", admin.site.urls),
 ]

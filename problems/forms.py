@@ -1,6 +1,14 @@
-"""Forms for the state machine's transitions, shared by the admin and the desk."""
+"""Forms for the state machine's transitions and the other actions on a problem, shared
+by the admin, the desk and the portal.
+
+Every form takes an optional ``problem`` keyword: the desk passes it so that pickers show
+only what fits the problem (the agents of its team); the admin builds them without it.
+"""
+
+from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from problems.models import (
@@ -12,8 +20,19 @@ from problems.models import (
     User,
 )
 
+MAX_ESCALATION_LEVEL = 3
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
-class AssignForm(forms.Form):
+
+class ProblemActionForm(forms.Form):
+    """A form about one problem (which may be None where the caller does not know it)."""
+
+    def __init__(self, *args: Any, problem: CustomerProblem | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problem = problem
+
+
+class AssignForm(ProblemActionForm):
     team = forms.ModelChoiceField(
         queryset=Team.objects.filter(is_active=True),
         required=False,
@@ -21,15 +40,44 @@ class AssignForm(forms.Form):
     )
     assignee = forms.ModelChoiceField(
         queryset=User.objects.filter(customer__isnull=True, is_active=True),
+        empty_label="Choose an agent",
         help_text="An active agent of the team.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.problem is None:
+            return
+        from problems.selectors import team_agents
 
-class ReplanForm(forms.Form):
-    restore_by = forms.DateTimeField(
-        label="New restoration target",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+        # The picker lists the agents of the chosen team (or of the problem's own team).
+        team_id = self._chosen_team_id() or self.problem.team_id
+        self.fields["assignee"].queryset = team_agents(team_id)
+        self.fields["assignee"].error_messages["invalid_choice"] = (
+            "Choose an active agent of the team."
+        )
+        self.fields["team"].empty_label = (
+            f"Keep {self.problem.team}" if self.problem.team_id else "Choose a team"
+        )
+        # With htmx, choosing another team reloads the agent picker with its agents.
+        self.fields["team"].widget.attrs.update(
+            {
+                "hx-get": reverse("desk:agent_options", args=[self.problem.pk]),
+                "hx-target": f"#{self['assignee'].auto_id}",
+                "hx-swap": "innerHTML",
+            }
+        )
+
+    def _chosen_team_id(self) -> int | None:
+        raw = self.data.get(self.add_prefix("team")) if self.is_bound else self.initial.get("team")
+        try:
+            return int(raw) if raw else None
+        except (TypeError, ValueError):
+            return None
+
+
+class ReplanForm(ProblemActionForm):
+    restore_by = forms.DateTimeField(label="New restoration target", widget=DATETIME_LOCAL)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_restore_by(self) -> object:
@@ -39,17 +87,17 @@ class ReplanForm(forms.Form):
         return value
 
 
-class ClearForm(forms.Form):
+class ClearForm(ProblemActionForm):
     outcome = forms.ChoiceField(choices=RestorationOutcome.choices)
     summary = forms.CharField(label="Resolution", widget=forms.Textarea(attrs={"rows": 3}))
     root_cause = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ProblemActionForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CancelForm(forms.Form):
+class CancelForm(ProblemActionForm):
     kind = forms.ChoiceField(label="Why", choices=CancellationKind.choices)
     reason = forms.CharField(label="Explanation", widget=forms.Textarea(attrs={"rows": 3}))
     duplicate_of = forms.CharField(
@@ -73,7 +121,7 @@ class CancelForm(forms.Form):
         return data
 
 
-class CloseForm(forms.Form):
+class CloseForm(ProblemActionForm):
     confirmed = forms.BooleanField(
         label="The customer confirmed the resolution",
         required=False,
@@ -81,6 +129,49 @@ class CloseForm(forms.Form):
     )
 
 
-class HoldForm(forms.Form):
+class HoldForm(ProblemActionForm):
     reason = forms.ChoiceField(label="Waiting on", choices=HoldReason.choices)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(ProblemActionForm):
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: what came back (the customer's answer, the supplier's fix).",
+    )
+
+
+class EscalateForm(ProblemActionForm):
+    level = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(level, f"Level {level}") for level in range(1, MAX_ESCALATION_LEVEL + 1)],
+        help_text="Who is told at each level is set in the SLA policy.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.problem is not None:
+            current = self.problem.escalation_level
+            self.fields["level"].choices = [
+                (level, f"Level {level}") for level in range(current + 1, MAX_ESCALATION_LEVEL + 1)
+            ]
+            self.fields["level"].initial = current + 1
+
+
+# --- The portal's words for the customer's own transitions ---------------------------------
+class ConfirmResolutionForm(ProblemActionForm):
+    """Nothing to fill in: pressing the button is the confirmation."""
+
+
+class CustomerReopenForm(ProblemActionForm):
+    reason = forms.CharField(label="What is still wrong?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(ProblemActionForm):
+    reason = forms.CharField(
+        label="Why do you withdraw it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: it works again, or it was reported twice.",
+    )

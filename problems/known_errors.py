@@ -8,6 +8,7 @@ read whole; a report of a few hundred words scores against it in milliseconds.
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 
@@ -69,3 +70,39 @@ def match_known_errors(
             )
     matches.sort(key=lambda match: (-match.score, match.known_error_id))
     return matches[:limit]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A known error to show an agent, with how well it matched (None: it is the one
+    linked to the problem, whether or not the text still matches it)."""
+
+    known_error: KnownError
+    match: Match | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.match is None else min(100, round(self.match.score * 100))
+
+
+def suggestions_for(text: str, *, category_id: int | None = None) -> list[Suggestion]:
+    """The best matching known errors for a text being typed, with their workarounds."""
+    matches = match_known_errors(text, category_id=category_id)
+    found = KnownError.objects.select_related("category").in_bulk(
+        [match.known_error_id for match in matches]
+    )
+    return [
+        Suggestion(found[match.known_error_id], match)
+        for match in matches
+        if match.known_error_id in found
+    ]
+
+
+def suggestions_for_problem(problem: Any) -> list[Suggestion]:
+    suggestions = suggestions_for(
+        f"{problem.title}\n{problem.description}", category_id=problem.category_id
+    )
+    linked = problem.known_error
+    if linked is not None and all(s.known_error.pk != linked.pk for s in suggestions):
+        suggestions.insert(0, Suggestion(linked, None))
+    return suggestions

@@ -82,8 +82,8 @@ def escalation_contacts(event: ProblemEvent) -> dict[str, User | None]:
 
 
 def should_notify(event: ProblemEvent) -> bool:
-    if event.kind == EventKind.NOTE:
-        return event.is_public  # internal notes are for the record, not for mail
+    if event.kind in (EventKind.NOTE, EventKind.ATTACHMENT_ADDED):
+        return event.is_public  # internal notes and files are for the record, not for mail
     return event.is_state_change or event.kind in NOTIFIED_KINDS
 
 

@@ -40,6 +40,8 @@ _AGENT_PERMISSIONS = {
         "hold_problem",
         "manage_activities",
         "add_internal_note",
+        "view_attachment",
+        "add_attachment",
     ],
 }
 _SUPERVISOR_EXTRA = {

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from problems.models import CustomerProblem, ProblemEvent, User
+from problems.models import Attachment, CustomerProblem, ProblemEvent, RecoveryActivity, User
 from problems.models.problem import ProblemQuerySet
 from problems.permissions import can_see_security_problems, is_agent
 
@@ -86,9 +86,57 @@ def team_agents(team_id: int | None) -> QuerySet[User]:
     """Active agents of a team, the people a problem of that team may be assigned to."""
     if team_id is None:
         return User.objects.none()
+    return agents_of_teams([team_id])
+
+
+def agents_of_teams(team_ids: list[int]) -> QuerySet[User]:
     return (
-        User.objects.filter(teams=team_id, is_active=True, customer__isnull=True)
+        User.objects.filter(teams__in=team_ids, is_active=True, customer__isnull=True)
         .filter(Q(is_superuser=True) | Q(groups__name__in=["agent", "supervisor"]))
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def customer_problem_list(*, user: Any) -> ProblemQuerySet:
+    """A customer's view of their company's problems (the portal's list)."""
+    return problems_visible_to(user).select_related("category", "reported_by")
+
+
+def activities_for(problem: CustomerProblem) -> QuerySet[RecoveryActivity]:
+    return problem.activities.select_related("assignee", "team").order_by("created_at", "id")
+
+
+def attachments_for(problem: CustomerProblem, *, user: Any) -> QuerySet[Attachment]:
+    """The problem's files as this user may see them: customers never see internal ones."""
+    attachments = problem.attachments.select_related("uploaded_by").order_by("created_at", "id")
+    if getattr(user, "customer_id", None) is not None:
+        attachments = attachments.filter(is_internal=False)
+    return attachments
+
+
+def attachment_get_for_user(*, user: Any, pk: int) -> Attachment:
+    """The file, or 404 when the user may not see it or its problem."""
+    attachments = Attachment.objects.select_related("problem").filter(
+        pk=pk, problem__in=problems_visible_to(user)
+    )
+    if getattr(user, "customer_id", None) is not None:
+        attachments = attachments.filter(is_internal=False)
+    attachment = attachments.first()
+    if attachment is None:
+        raise Http404("No such file.")
+    return attachment
+
+
+def told_automatically(problem: CustomerProblem) -> list[User]:
+    """Who hears of status changes without being on the watch list: the reporting contact,
+    the customer's default contacts and the assignee (notifications.notification_list)."""
+    people: dict[int, User] = {}
+    if problem.reported_by is not None:
+        people[problem.reported_by.pk] = problem.reported_by
+    if problem.customer_id is not None:
+        for contact in User.objects.filter(default_contact_for=problem.customer_id, is_active=True):
+            people.setdefault(contact.pk, contact)
+    if problem.assignee is not None:
+        people.setdefault(problem.assignee.pk, problem.assignee)
+    return list(people.values())

@@ -1,4 +1,5 @@
 from problems.models.accounts import Customer, CustomerTier, Team, User
+from problems.models.attachments import Attachment
 from problems.models.catalogue import (
     Category,
     EscalationStep,
@@ -39,6 +40,7 @@ __all__ = [
     "ActivityOutcome",
     "ActivityStatus",
     "AppendOnlyError",
+    "Attachment",
     "CancellationKind",
     "Category",
     "Channel",

@@ -32,6 +32,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "Closed"
     CANCELLED = "cancelled", "Cancelled"
     WATCHERS_CHANGED = "watchers_changed", "Notification list changed"
+    ATTACHMENT_ADDED = "attachment_added", "File attached"
 
 
 class ProblemEvent(models.Model):

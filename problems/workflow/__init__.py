@@ -22,6 +22,7 @@ from problems.workflow.activities import (
     activity_schedule,
     activity_update,
 )
+from problems.workflow.attachments import attachment_add, problem_report
 from problems.workflow.lifecycle import (
     problem_apply_workaround,
     problem_assign,
@@ -56,6 +57,7 @@ __all__ = [
     "activity_complete",
     "activity_schedule",
     "activity_update",
+    "attachment_add",
     "handle_problem_timers",
     "note_add",
     "problem_apply_workaround",
@@ -68,6 +70,7 @@ __all__ = [
     "problem_hold",
     "problem_reopen",
     "problem_replan",
+    "problem_report",
     "problem_resume",
     "problem_update",
     "scan_timers",

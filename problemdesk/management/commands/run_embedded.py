@@ -42,7 +42,7 @@ class Command(BaseCommand):
         processes: dict[str, subprocess.Popen[bytes]] = {}
         self.stdout.write(
             self.style.SUCCESS(
-                f"ProblemDesk on http://{options['addr']}/ (admin at /admin/). "
+                f"ProblemDesk on http://{options['addr']}/ (desk, portal; admin at /admin/). "
                 "Logins: admin, supervisor, agent, customer-a, customer-b; password 'demo'. "
                 "Ctrl-C stops everything."
             )
