@@ -4,9 +4,11 @@ from problems.models.catalogue import (
     EscalationStep,
     EscalationTrigger,
     KnownError,
+    PolicyScope,
     Priority,
     SLAPolicy,
 )
+from problems.models.clock import MAX_ESCALATION_LEVEL, Clocked
 from problems.models.history import (
     RUNNING_ACTIVITY_STATUSES,
     ActivityKind,
@@ -17,9 +19,11 @@ from problems.models.history import (
     Note,
     Notification,
     NotificationStatus,
+    OutboxMessage,
     ProblemEvent,
     RecoveryActivity,
 )
+from problems.models.links import TroubleReportLink
 from problems.models.problem import (
     ACTIVE_STATES,
     TERMINAL_STATES,
@@ -33,6 +37,7 @@ from problems.models.problem import (
 
 __all__ = [
     "ACTIVE_STATES",
+    "MAX_ESCALATION_LEVEL",
     "RUNNING_ACTIVITY_STATUSES",
     "TERMINAL_STATES",
     "ActivityKind",
@@ -42,6 +47,7 @@ __all__ = [
     "CancellationKind",
     "Category",
     "Channel",
+    "Clocked",
     "Customer",
     "CustomerProblem",
     "CustomerTier",
@@ -53,6 +59,8 @@ __all__ = [
     "Note",
     "Notification",
     "NotificationStatus",
+    "OutboxMessage",
+    "PolicyScope",
     "Priority",
     "ProblemEvent",
     "RecoveryActivity",
@@ -60,5 +68,6 @@ __all__ = [
     "SLAPolicy",
     "State",
     "Team",
+    "TroubleReportLink",
     "User",
 ]

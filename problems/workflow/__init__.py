@@ -22,6 +22,15 @@ from problems.workflow.activities import (
     activity_schedule,
     activity_update,
 )
+from problems.workflow.bulk import (
+    AffectedCustomer,
+    Outage,
+    Restoration,
+    problems_add_network_update,
+    problems_link_trouble_report,
+    problems_open_for_outage,
+    problems_restore_for_outage,
+)
 from problems.workflow.lifecycle import (
     problem_apply_workaround,
     problem_assign,
@@ -46,9 +55,12 @@ __all__ = [
     "JEOPARDY_TIMER",
     "SYSTEM",
     "Actor",
+    "AffectedCustomer",
     "ConcurrentUpdate",
     "InvalidInput",
     "NotPermitted",
+    "Outage",
+    "Restoration",
     "SystemActor",
     "TransitionRefused",
     "WorkflowError",
@@ -70,6 +82,10 @@ __all__ = [
     "problem_replan",
     "problem_resume",
     "problem_update",
+    "problems_add_network_update",
+    "problems_link_trouble_report",
+    "problems_open_for_outage",
+    "problems_restore_for_outage",
     "scan_timers",
     "watchers_set",
 ]
