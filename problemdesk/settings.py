@@ -148,6 +148,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "problems.tasks.resend_pending_notifications",
         "schedule": 300,
     },
+    # Service problem management (services app)
+    "scan-trouble-report-timers": {
+        "task": "services.tasks.scan_trouble_report_timers",
+        "schedule": env_int("PROBLEMDESK_TIMER_SCAN_SECONDS", 60, minimum=5),
+    },
+    "link-late-customer-problems": {
+        "task": "services.tasks.link_late_problems",
+        "schedule": env_int("SERVICE_LATE_LINK_SCAN_SECONDS", 60, minimum=5),
+    },
+    "resume-impact-fan-out": {
+        "task": "services.tasks.resume_impact_fan_out",
+        "schedule": 300,
+    },
+    "resend-pending-service-notifications": {
+        "task": "services.tasks.resend_pending_service_notifications",
+        "schedule": 300,
+    },
+    "purge-alarm-messages": {
+        "task": "services.tasks.purge_alarm_messages",
+        "schedule": 24 * 3600,
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------
@@ -220,3 +241,14 @@ KNOWN_ERROR_SUGGESTIONS = env_int("KNOWN_ERROR_SUGGESTIONS", 3, minimum=1)
 KNOWN_ERROR_MIN_SCORE = env_int("KNOWN_ERROR_MIN_SCORE_PERCENT", 30, minimum=1) / 100
 # Days a customer has to confirm or reject a resolution when no SLA policy says otherwise.
 DEFAULT_CONFIRMATION_WINDOW_DAYS = env_int("DEFAULT_CONFIRMATION_WINDOW_DAYS", 5, minimum=1)
+
+# --- Service problem management (services app) ------------------------------------------
+# Alarms on resources under one service attach to the open trouble report that had an
+# alarm within this many minutes before them; later ones open a new report.
+SERVICE_ALARM_CORRELATION_WINDOW_MINUTES = env_int(
+    "SERVICE_ALARM_CORRELATION_WINDOW_MINUTES", 30, minimum=1
+)
+# Customers per impact fan-out task (one transaction each, a fixed number of queries).
+SERVICE_IMPACT_CHUNK_SIZE = env_int("SERVICE_IMPACT_CHUNK_SIZE", 500, minimum=10)
+# How long a received alarm message id is remembered, to ingest a re-delivery once.
+ALARM_MESSAGE_RETENTION_DAYS = env_int("ALARM_MESSAGE_RETENTION_DAYS", 7, minimum=1)
