@@ -275,7 +275,7 @@ def _tell_reports_of_clears(alarms: Sequence[Alarm], *, actor: Actor = ALARM_COR
         )
 
 
-# --- By hand (the desk's alarm list) -----------------------------------------------------------
+# --- By hand (the desk's alarm list) ----------------------------------------------------
 def alarm_acknowledge(alarm: Alarm, *, actor: User) -> Alarm:
     """An operator has seen the alarm and takes it on. Guard: not yet acknowledged;
     ``acknowledge_alarm`` permission."""

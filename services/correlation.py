@@ -28,7 +28,7 @@ from services.models import (
 )
 from services.workflow._base import ALARM_CORRELATION, lock_report, save_report
 from services.workflow.diagnosis import attach_alarm, enqueue_assessment, relocalise
-from services.workflow.reports import PRIORITY_OF_SEVERITY, open_report
+from services.workflow.opening import PRIORITY_OF_SEVERITY, open_report
 
 
 def window() -> timedelta:

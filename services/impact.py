@@ -63,7 +63,7 @@ def outage_of(report: ServiceTroubleReport, service: Service) -> Outage:
     )
 
 
-# --- Fan-out ------------------------------------------------------------------------------------
+# --- Fan-out ----------------------------------------------------------------------------
 def plan_impact(report_id: int) -> list[int]:
     """Slice the subscribers of each newly impacted service into chunks; returns the ids of
     the report's chunks still to do (so that running it again re-sends lost work)."""
@@ -243,7 +243,7 @@ def stale_chunks(older_than: timedelta = timedelta(minutes=5)) -> list[int]:
     )
 
 
-# --- Progress and restoration on the linked problems -------------------------------------------
+# --- Progress and restoration on the linked problems ------------------------------------
 def linked_problem_ranges(report_id: int) -> list[tuple[int, int]]:
     """The linked problems' ids cut into chunks, as (first id, last id) ranges."""
     ids = (
@@ -341,7 +341,7 @@ def restored_notice_chunk(report_id: int, first: int, last: int) -> int:
         )
 
 
-# --- Problems reported while the report is open --------------------------------------------------
+# --- Problems reported while the report is open -----------------------------------------
 def link_late_problems() -> int:
     """Link the active problems customers reported on an impacted service after its
     fan-out ran (one query per impacted service of an active report finds them, at most a

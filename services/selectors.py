@@ -32,7 +32,7 @@ def can_see_trouble_reports(user: Any) -> bool:
     return bool(user.is_authenticated and is_agent(user))
 
 
-# --- Alarms -------------------------------------------------------------------------------------
+# --- Alarms -----------------------------------------------------------------------------
 def alarms_visible_to(user: Any) -> AlarmQuerySet:
     alarms: AlarmQuerySet = Alarm.objects.all()
     return alarms if can_see_trouble_reports(user) else alarms.none()
@@ -92,7 +92,7 @@ def alarm_get_for_user(*, user: Any, pk: int) -> Alarm:
         raise Http404("No such alarm.") from None
 
 
-# --- Trouble reports -----------------------------------------------------------------------------
+# --- Trouble reports --------------------------------------------------------------------
 def trouble_reports_visible_to(user: Any) -> ReportQuerySet:
     reports: ReportQuerySet = ServiceTroubleReport.objects.all()
     return reports if can_see_trouble_reports(user) else reports.none()

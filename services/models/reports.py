@@ -60,7 +60,7 @@ class ReportOrigin(models.TextChoices):
     API = "api", "API"
 
 
-# --- Guards ------------------------------------------------------------------------------
+# --- Guards -----------------------------------------------------------------------------
 @guard(
     "The assignee must be an active agent who is a member of the report's team.", needs_input=True
 )

@@ -11,19 +11,18 @@ from services.workflow.activities import (
     trouble_activity_update,
 )
 from services.workflow.diagnosis import trouble_report_localise
+from services.workflow.opening import trouble_report_open, trouble_report_update
 from services.workflow.reports import (
     trouble_report_assign,
     trouble_report_cancel,
     trouble_report_close,
     trouble_report_hold,
     trouble_report_mark_pending,
-    trouble_report_open,
     trouble_report_progress,
     trouble_report_reject,
     trouble_report_reopen,
     trouble_report_resolve,
     trouble_report_resume,
-    trouble_report_update,
 )
 from services.workflow.timers import (
     handle_report_timers,

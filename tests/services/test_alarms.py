@@ -186,7 +186,7 @@ def test_a_batch_has_a_limit(db):
         alarms.alarms_ingest([AlarmInput.from_tmf(tmf_alarm())] * (alarms.MAX_BATCH + 1))
 
 
-# --- By hand ------------------------------------------------------------------------------------
+# --- By hand ----------------------------------------------------------------------------
 def test_an_operator_acknowledges_an_alarm_once(raise_alarm, nora, alice):
     alarm = Alarm.objects.get(pk=raise_alarm(on="spare-1").alarm_id)
     alarms.alarm_acknowledge(alarm, actor=nora)

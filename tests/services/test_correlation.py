@@ -172,7 +172,7 @@ def test_a_service_cycle_in_bad_data_does_not_loop(raise_alarm, subscribed, repo
     assert "ip-core" in impacted_codes(report_of(result))
 
 
-# --- Opening by hand ---------------------------------------------------------------------------
+# --- Opening by hand --------------------------------------------------------------------
 def test_an_operator_opens_a_report_from_a_minor_alarm(
     raise_alarm, subscribed, report_policy, nora
 ):

@@ -80,7 +80,7 @@ def fan_out(report):
     return per_chunk
 
 
-# --- Fan-out ------------------------------------------------------------------------------------
+# --- Fan-out ----------------------------------------------------------------------------
 def test_the_fan_out_links_own_problems_and_opens_proactive_ones(
     subscribed, nora, make_problem, company_a, carla, django_capture_on_commit_callbacks
 ):
@@ -215,7 +215,7 @@ def test_a_report_ended_before_its_fan_out_informs_nobody(subscribed, nora):
     assert not CustomerProblem.objects.exists()
 
 
-# --- Progress ---------------------------------------------------------------------------------
+# --- Progress ---------------------------------------------------------------------------
 @pytest.fixture
 def outage(subscribed, nora, make_problem, alice, django_capture_on_commit_callbacks):
     """A report on Fibre Leeds: Acme's own problem (assigned) linked, two proactive ones."""
@@ -258,7 +258,7 @@ def test_progress_is_refused_when_it_cannot_be_told(outage, nora, carla):
         workflow.trouble_report_progress(outage, actor=carla, message="Hi")
 
 
-# --- Restoration ------------------------------------------------------------------------------
+# --- Restoration ------------------------------------------------------------------------
 def resolve(report, actor, callbacks):
     with callbacks(execute=True):
         return workflow.trouble_report_resolve(
@@ -314,7 +314,7 @@ def test_restoration_tells_contacts_told_of_the_outage(
     )
 
 
-# --- Problems reported during the outage ------------------------------------------------------
+# --- Problems reported during the outage ------------------------------------------------
 def test_problems_reported_during_the_outage_are_linked_by_the_beat(
     outage, make_problem, company_b
 ):
