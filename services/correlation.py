@@ -2,10 +2,11 @@
 Report*).
 
 An alarm on a resource impacts services (``services.localisation``). If an active report
-impacts one of them and had an alarm within the correlation window
-(``SERVICE_ALARM_CORRELATION_WINDOW_MINUTES`` before this one was raised), the alarm
-attaches to it. Otherwise a critical or major alarm on services that have subscribers opens
-a report. Anything else stays on the alarm list for an operator.
+impacts one of them and its alarms span a time within the correlation window of this one
+(``SERVICE_ALARM_CORRELATION_WINDOW_MINUTES`` either side of when it was raised), the alarm
+attaches to it; the window slides with each alarm attached. Otherwise a critical or major
+alarm on services that have subscribers opens a report. Anything else stays on the alarm
+list for an operator.
 
 Runs inside the ingestion transaction. The impacted services' rows are locked first (in id
 order), so that two batches correlating alarms of one service queue up: the second finds
@@ -103,10 +104,15 @@ def _lock_services(service_ids: frozenset[int] | set[int]) -> None:
 
 
 def _open_report_id(services: frozenset[int], raised_at: datetime) -> int | None:
-    """The active report on one of these services with an alarm within the window."""
+    """The active report on one of these services whose alarms were raised within the
+    window of this one (before or after: a batch may bring older alarms late)."""
     return (
         ServiceTroubleReport.objects.active()
-        .filter(impacts__service_id__in=services, last_alarm_at__gte=raised_at - window())
+        .filter(
+            impacts__service_id__in=services,
+            first_alarm_at__lte=raised_at + window(),
+            last_alarm_at__gte=raised_at - window(),
+        )
         .order_by("-last_alarm_at", "-id")
         .values_list("pk", flat=True)
         .first()

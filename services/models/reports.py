@@ -169,10 +169,10 @@ class ServiceTroubleReport(ConcurrentTransitionMixin, Clocked):
     )
     localisation = models.TextField(blank=True, help_text="Why that resource, in words.")
     localised_at = models.DateTimeField(null=True, blank=True)
+    # Alarms raised within the correlation window of this span attach here (a report opened
+    # without alarms spans its opening).
     first_alarm_at = models.DateTimeField(null=True, blank=True)
-    last_alarm_at = models.DateTimeField(
-        null=True, blank=True, help_text="Alarms within the correlation window of it attach here."
-    )
+    last_alarm_at = models.DateTimeField(null=True, blank=True)
 
     # Resolution
     resolution_outcome = models.CharField(

@@ -58,7 +58,7 @@ def relocalise(report: ServiceTroubleReport, *, actor: Actor) -> list[int]:
         report.alarms.filter(is_root_cause=True).update(is_root_cause=False)
         if result.root_resource_id is not None:
             report.alarms.filter(resource_id=result.root_resource_id).update(is_root_cause=True)
-    if root_changed or new or report.localised_at is None:
+    if root_changed or new or result.explanation != report.localisation:
         report.root_cause_resource_id = result.root_resource_id
         report.localisation = result.explanation
         report.localised_at = timezone.now()

@@ -123,8 +123,8 @@ def open_report(
     for alarm in alarms:
         attach_alarm(report, alarm, actor=actor)
     if not alarms:
-        # Alarms that follow within the correlation window attach to it.
-        report.last_alarm_at = report.created_at
+        # Alarms raised within the correlation window of its opening attach to it.
+        report.first_alarm_at = report.last_alarm_at = report.created_at
     new = relocalise(report, actor=actor)
     named = [service for service in services if service.pk not in new]
     if named:

@@ -117,6 +117,14 @@ def test_an_alarm_after_the_window_opens_a_new_report(
     first = raise_alarm(on="olt-leeds-1/1", raised=start)
     late = raise_alarm(on="olt-leeds-1/2", raised=start + timedelta(minutes=16))
     assert late.trouble_report_id not in (None, first.trouble_report_id)
+    # An alarm raised long before the report's first one is not part of it either.
+    early = raise_alarm(
+        on="olt-leeds-1/2",
+        perceivedSeverity="minor",
+        externalAlarmId="old",
+        raised=start - timedelta(minutes=20),
+    )
+    assert early.trouble_report_id is None
     minor_late = raise_alarm(
         on="olt-leeds-1/2", perceivedSeverity="minor", raised=start + timedelta(minutes=40)
     )
