@@ -10,8 +10,8 @@ queries for the batch, plus correlation for the alarms that need it:
 - new alarms, and alarms that became critical or major, are correlated
   (``services.correlation``): onto an open trouble report, or opening one.
 
-Two batches racing on the same alarm collide on a unique constraint: the loser's
-transaction is rolled back whole and run again, and then finds the winner's rows.
+Two batches racing on the same alarm collide on a unique constraint (or, rarely, deadlock):
+the loser's transaction is rolled back whole and run again, and then finds the winner's rows.
 """
 
 import logging
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from problems.models import User
@@ -90,11 +90,19 @@ def alarms_ingest(alarms: Sequence[AlarmInput]) -> list[Ingested]:
         try:
             with transaction.atomic():
                 return _ingest(list(alarms))
-        except IntegrityError:
-            if attempt == ATTEMPTS:
+        except (IntegrityError, OperationalError) as error:
+            if attempt == ATTEMPTS or not _raced(error):
                 raise
-            logger.info("Alarm batch raced another on the same alarm; running it again.")
+            logger.info("Alarm batch raced another (%s); running it again.", error)
     raise AssertionError("unreachable")
+
+
+def _raced(error: Exception) -> bool:
+    """A unique key another batch took first, or a deadlock the database broke: running
+    the batch again settles it. Anything else (a lost connection…) is not retried here."""
+    if isinstance(error, IntegrityError):
+        return True
+    return getattr(error.__cause__, "sqlstate", None) in ("40P01", "40001")
 
 
 def _ingest(inputs: list[AlarmInput]) -> list[Ingested]:
@@ -172,8 +180,10 @@ def _ingest(inputs: list[AlarmInput]) -> list[Ingested]:
         ],
         batch_size=1000,
     )
-    _tell_reports_of_clears(cleared)
+    # Correlation locks services, then reports; telling reports of clears locks reports
+    # only: in this order, two batches never wait on each other in a circle.
     correlation.correlate(to_correlate, now=now)
+    _tell_reports_of_clears(cleared)
     return [
         Ingested(
             outcome,

@@ -38,6 +38,7 @@ from services.models import (
     ImpactPolicy,
     NoticeKind,
     ReportEventKind,
+    ReportState,
     RestorationPolicy,
     Service,
     ServiceNotification,
@@ -283,11 +284,13 @@ def restoration_chunk(event_id: int, first: int, last: int) -> problems_workflow
     policy of the service each was linked through says."""
     event = TroubleReportEvent.objects.select_related("report").get(pk=event_id)
     report = event.report
+    total = problems_workflow.Restoration()
+    if report.state not in RESTORED_STATES:
+        return total  # reopened before this chunk ran: the fault is back, restore nothing
     by_service: dict[int | None, list[int]] = defaultdict(list)
     for problem_id, service_id in _linked_in(report.pk, first, last):
         by_service[service_id].append(problem_id)
     services = {s.pk: s for s in Service.objects.filter(pk__in=[k for k in by_service if k])}
-    total = problems_workflow.Restoration()
     for service_id, problem_ids in sorted(by_service.items(), key=lambda item: item[0] or 0):
         service = services.get(service_id or 0)
         done = problems_workflow.problems_restore_for_outage(
@@ -307,6 +310,9 @@ def restoration_chunk(event_id: int, first: int, last: int) -> problems_workflow
         total.cleared += done.cleared
         total.proposed += done.proposed
     return total
+
+
+RESTORED_STATES = (ReportState.RESOLVED, ReportState.CLOSED)
 
 
 def told_customer_ranges(report_id: int) -> list[tuple[int, int]]:

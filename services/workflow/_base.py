@@ -94,6 +94,36 @@ def record_report_event(
     return event
 
 
+def record_report_events(
+    report: ServiceTroubleReport,
+    *,
+    actor: Actor,
+    kind: ReportEventKind,
+    entries: list[tuple[str, dict[str, Any]]],
+) -> list[TroubleReportEvent]:
+    """Append many events of one kind that tell nobody (alarms correlated in a batch), in
+    one insert: (message, data) each."""
+    from services.notifications import STAFF_NOTIFIED_KINDS
+
+    if kind in STAFF_NOTIFIED_KINDS:
+        raise ValueError("Events that notify staff are written one by one.")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Events are written inside the operation's transaction.")
+    return TroubleReportEvent.objects.bulk_create(
+        [
+            TroubleReportEvent(
+                report=report,
+                kind=kind,
+                actor=actor_user(actor),
+                actor_label=actor_label(actor),
+                message=message,
+                data=data,
+            )
+            for message, data in entries
+        ]
+    )
+
+
 def run_report_transition(
     report: ServiceTroubleReport, name: str, *, actor: Actor
 ) -> tuple[str, str]:

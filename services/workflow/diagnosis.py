@@ -4,6 +4,8 @@ These run inside the caller's transaction, on a report row the caller has locked
 the steps that opening a report, correlating an alarm and re-localising share.
 """
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,23 +18,42 @@ from services.models import (
     ServiceTroubleReport,
     TroubleReportImpact,
 )
-from services.workflow._base import lock_report, record_report_event, save_report
+from services.workflow._base import (
+    lock_report,
+    record_report_event,
+    record_report_events,
+    save_report,
+)
 
 
 def attach_alarm(report: ServiceTroubleReport, alarm: Alarm, *, actor: Actor) -> None:
-    """Correlate an alarm to the report (the caller holds both rows) and write the event."""
-    alarm.trouble_report = report
-    alarm.save(update_fields=["trouble_report"])
-    seen = alarm.raised_at
-    report.first_alarm_at = min(report.first_alarm_at or seen, seen)
-    report.last_alarm_at = max(report.last_alarm_at or seen, seen)
-    record_report_event(
+    attach_alarms(report, [alarm], actor=actor)
+
+
+def attach_alarms(report: ServiceTroubleReport, alarms: Sequence[Alarm], *, actor: Actor) -> None:
+    """Correlate alarms to the report (the caller holds the report's row, and the alarms
+    are the caller's own: new in its batch, or locked) and write one event for each, in
+    bulk. The caller saves the report."""
+    if not alarms:
+        return
+    Alarm.objects.filter(pk__in=[alarm.pk for alarm in alarms]).update(trouble_report=report)
+    for alarm in alarms:
+        alarm.trouble_report = report
+    raised = [alarm.raised_at for alarm in alarms]
+    report.first_alarm_at = min([*raised, *filter(None, [report.first_alarm_at])])
+    report.last_alarm_at = max([*raised, *filter(None, [report.last_alarm_at])])
+    record_report_events(
         report,
         actor=actor,
         kind=ReportEventKind.ALARM_ATTACHED,
-        message=f"{alarm.get_perceived_severity_display()} {alarm.probable_cause} on "
-        f"{alarm.alarmed_object_id}.",
-        data={"alarm": alarm.pk, "severity": alarm.perceived_severity},
+        entries=[
+            (
+                f"{alarm.get_perceived_severity_display()} {alarm.probable_cause} on "
+                f"{alarm.alarmed_object_id}.",
+                {"alarm": alarm.pk, "severity": alarm.perceived_severity},
+            )
+            for alarm in alarms
+        ],
     )
 
 

@@ -4,22 +4,27 @@ major alarm on a service with subscribers opens one; the report is localised."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from problems import workflow as problems_workflow
 from problems.models import Priority
-from services import workflow
+from services import alarms, workflow
+from services.alarm_input import AlarmInput
 from services.models import (
     Alarm,
     ReportEventKind,
     ReportOrigin,
     ReportState,
+    Resource,
     Service,
     ServiceDependency,
     ServiceTroubleReport,
     Subscription,
 )
 from tests import factories
+from tests.services.conftest import tmf_alarm
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +229,30 @@ def test_a_service_without_operations_team_leaves_the_report_unassigned_to_a_tea
 ):
     Service.objects.update(operations_team=None)
     assert report_of(raise_alarm(on="olt-leeds-1/1")).team is None
+
+
+def test_correlating_a_batch_costs_queries_per_report_not_per_alarm(
+    subscribed, report_policy, nora
+):
+    ports = Resource.objects.bulk_create(
+        [Resource(code=f"pon-{i}", name=f"PON {i}", kind="PON port") for i in range(110)]
+    )
+    ServiceDependency.objects.bulk_create(
+        [ServiceDependency(service=subscribed.fibre, resource=port) for port in ports]
+    )
+    workflow.trouble_report_open(actor=nora, title="Fibre down", services=[subscribed.fibre])
+
+    def batch(codes):
+        return [
+            AlarmInput.from_tmf(tmf_alarm(on=code, perceivedSeverity="minor")) for code in codes
+        ]
+
+    # The first alarms change the diagnosis (root resource, a newly impacted service).
+    first = alarms.alarms_ingest(batch([p.code for p in ports[:5]]))
+    with CaptureQueriesContext(connection) as few:
+        small = alarms.alarms_ingest(batch([p.code for p in ports[5:15]]))
+    with CaptureQueriesContext(connection) as many:
+        large = alarms.alarms_ingest(batch([p.code for p in ports[15:]]))
+    assert {r.trouble_report_id for r in first + small + large} == {small[0].trouble_report_id}
+    assert small[0].trouble_report_id is not None
+    assert len(many) == len(few)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services import localisation
-from services.models import Alarm
+from services.models import Alarm, Resource
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +117,10 @@ def test_localisation_asks_once_per_level_of_the_graph(inventory, raise_alarm):
     # containers (2 levels) + components (2) + direct services (1) + service levels (3)
     # + resources named in the explanation (1): the graph's depth, not its size.
     assert len(queries) <= 10
+
+
+def test_a_batch_of_resources_is_localised_as_each_alone(inventory):
+    every = list(Resource.objects.values_list("pk", flat=True))
+    together = localisation.services_impacted_by_each(every)
+    for pk in every:
+        assert together[pk] == frozenset(localisation.services_impacted_by([pk])), pk
