@@ -110,7 +110,7 @@ def bench_ingestion(total: int, single: int) -> None:
     counts: dict[str, int] = {}
     for start in range(0, total, 500):
         for result in alarms.alarms_ingest(stream[start : start + 500]):
-            counts[result.outcome] = counts.get(result.outcome, 0) + 1
+            counts[str(result.outcome)] = counts.get(str(result.outcome), 0) + 1
     batch_rate = total / (time.perf_counter() - started)
     print(
         f"Alarm ingestion, batches of 500: {batch_rate:,.0f} alarms/s "
