@@ -1,7 +1,7 @@
 """Alarm ingestion and handling (eTOM 1.4.6 *Survey & Analyse Service Problem*).
 
-``alarms_ingest`` takes a batch of messages in one transaction with a fixed number of
-queries for the batch, plus correlation for the alarms that need it:
+``alarms_ingest`` takes a batch of messages in one transaction, with a number of queries
+that does not grow with the batch (correlation's grows with the reports it touches):
 
 - a message already received (same message id, or same content) is ingested once;
 - the same alarm again (same source and alarm key) while raised counts an occurrence and

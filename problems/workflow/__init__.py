@@ -25,11 +25,9 @@ from problems.workflow.activities import (
 from problems.workflow.bulk import (
     AffectedCustomer,
     Outage,
-    Restoration,
     problems_add_network_update,
     problems_link_trouble_report,
     problems_open_for_outage,
-    problems_restore_for_outage,
 )
 from problems.workflow.lifecycle import (
     problem_apply_workaround,
@@ -43,6 +41,7 @@ from problems.workflow.lifecycle import (
     problem_update,
 )
 from problems.workflow.notes import note_add, watchers_set
+from problems.workflow.restoration import Restoration, problems_restore_for_outage
 from problems.workflow.timers import (
     handle_problem_timers,
     problem_escalate,

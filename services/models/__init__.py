@@ -19,6 +19,7 @@ from services.models.history import (
     TroubleReportActivity,
     TroubleReportEvent,
 )
+from services.models.impact import ImpactChunk, TroubleReportImpact
 from services.models.inventory import (
     ImpactPolicy,
     Resource,
@@ -33,11 +34,9 @@ from services.models.reports import (
     ACTIVE_REPORT_STATES,
     TMF656_STATUS,
     WAITING_STATES,
-    ImpactChunk,
     ReportOrigin,
     ReportState,
     ServiceTroubleReport,
-    TroubleReportImpact,
 )
 
 __all__ = [

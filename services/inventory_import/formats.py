@@ -1,24 +1,22 @@
-"""CSV import of the inventory: suppliers, resources, services, dependencies, subscriptions.
+"""The inventory files, one handler per kind: check each row, then write (see README.md,
+"Inventory CSV formats")."""
 
-Each file is imported all or nothing: every row is checked first, and if any is wrong,
-nothing is written and each error names its line. Rows are matched on their natural key
-(a code, or customer + service + site), so importing a file again updates what changed and
-adds nothing twice. Lookups are loaded once per file, and rows are written in bulk, so a
-file of 100,000 subscriptions takes a handful of queries. The formats are in README.md.
-"""
-
-import copy
-import csv
-import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 
 from problems.models import Category, Customer, Priority, Team, User
-from problems.workflow._base import Actor, InvalidInput, require_permission
+from services.inventory_import.rows import (
+    Format,
+    ImportResult,
+    RowError,
+    check,
+    choice,
+    each_row,
+    flag,
+    need,
+    save,
+)
 from services.models import (
     ImpactPolicy,
     Resource,
@@ -30,162 +28,13 @@ from services.models import (
     Supplier,
 )
 
-TRUE = {"1", "true", "yes", "y", "on"}
-FALSE = {"0", "false", "no", "n", "off"}
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        if self.errors:
-            return f"Nothing imported: {len(self.errors)} error(s)."
-        return (
-            f"{self.kind}: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged."
-        )
-
-
-class RowError(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class Format:
-    model: type[models.Model]
-    columns: tuple[str, ...]
-    required: tuple[str, ...]
-    run: Callable[[list[dict[str, str]], ImportResult], None]
-
-
-def import_inventory_csv(
-    kind: str, source: bytes | str | Iterable[str], *, actor: Actor
-) -> ImportResult:
-    """Import one CSV file of the given kind (see ``FORMATS``).
-
-    Guard: a known kind, a header with the required columns; the actor may add and change
-    that kind (supervisors). Any bad row: nothing is written, and the result lists errors.
-    """
-    if kind not in FORMATS:
-        raise InvalidInput(f"Unknown inventory file; one of: {', '.join(FORMATS)}.", field="kind")
-    spec = FORMATS[kind]
-    name = spec.model._meta.model_name
-    require_permission(actor, f"services.add_{name}", f"import {kind}")
-    require_permission(actor, f"services.change_{name}", f"import {kind}")
-    rows = _read(source, spec)
-    result = ImportResult(kind)
-    with transaction.atomic():
-        spec.run(rows, result)
-        if result.errors:
-            transaction.set_rollback(True)
-            result.created = result.updated = result.unchanged = 0
-    return result
-
-
-def _read(source: bytes | str | Iterable[str], spec: Format) -> list[dict[str, str]]:
-    if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput("The file is not UTF-8 text.") from None
-    lines = io.StringIO(source) if isinstance(source, str) else source
-    reader = csv.DictReader(lines)
-    header = [column.strip().lower() for column in reader.fieldnames or []]
-    missing = [column for column in spec.required if column not in header]
-    if missing:
-        raise InvalidInput(
-            f"The header must name these columns: {', '.join(spec.columns)} "
-            f"(missing: {', '.join(missing)})."
-        )
-    unknown = [column for column in header if column and column not in spec.columns]
-    if unknown:
-        raise InvalidInput(f"Unknown columns: {', '.join(unknown)}.")
-    reader.fieldnames = header
-    return [
-        {k: (v or "").strip() for k, v in row.items() if k} | {"_line": str(reader.line_num)}
-        for row in reader
-    ]
-
-
-def _each(
-    rows: list[dict[str, str]], result: ImportResult, handle: Callable[[dict[str, str]], Any]
-) -> None:
-    for row in rows:
-        try:
-            handle(row)
-        except RowError as error:
-            result.errors.append(f"Line {row['_line']}: {error}")
-
-
-def _flag(row: dict[str, str], name: str, default: bool = True) -> bool:
-    value = row.get(name, "").lower()
-    if not value:
-        return default
-    if value in TRUE:
-        return True
-    if value in FALSE:
-        return False
-    raise RowError(f"{name} must be yes or no, not {row[name]!r}.")
-
-
-def _choice(row: dict[str, str], name: str, choices: type[models.TextChoices], default: str) -> str:
-    value = row.get(name, "")
-    if not value:
-        return default
-    by_label = {label.lower(): key for key, label in choices.choices}
-    found = value if value in choices.values else by_label.get(value.lower())
-    if found is None:
-        raise RowError(f"{name} must be one of {', '.join(choices.values)}, not {value!r}.")
-    return str(found)
-
-
-def _need(row: dict[str, str], *names: str) -> None:
-    for name in names:
-        if not row.get(name):
-            raise RowError(f"{name} is required.")
-
-
-def _save(result: ImportResult, obj: models.Model, values: dict[str, Any]) -> None:
-    """Create, or update the fields that changed (counted either way)."""
-    if obj.pk is None:
-        for name, value in values.items():
-            setattr(obj, name, value)
-        obj.save()
-        result.created += 1
-        return
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if not changed:
-        result.unchanged += 1
-        return
-    for name in changed:
-        setattr(obj, name, values[name])
-    obj.save(update_fields=changed)
-    result.updated += 1
-
-
-def _check(obj: models.Model, values: dict[str, Any]) -> None:
-    """The model's own field validation (lengths, slugs, e-mail, URL) on the new values."""
-    probe = copy.copy(obj)
-    for name, value in values.items():
-        setattr(probe, name, value)
-    try:
-        probe.full_clean(validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        messages = [f"{name}: {' '.join(errs)}" for name, errs in error.message_dict.items()]
-        raise RowError("; ".join(messages)) from None
-
 
 # --- Suppliers --------------------------------------------------------------------------
 def _suppliers(rows: list[dict[str, str]], result: ImportResult) -> None:
     existing = {s.code: s for s in Supplier.objects.filter(code__in=[r.get("code") for r in rows])}
 
     def handle(row: dict[str, str]) -> None:
-        _need(row, "code", "name")
+        need(row, "code", "name")
         supplier = existing.get(row["code"]) or Supplier(code=row["code"])
         values = {
             "name": row["name"],
@@ -193,13 +42,13 @@ def _suppliers(rows: list[dict[str, str]], result: ImportResult) -> None:
             "phone": row.get("phone", ""),
             "portal_url": row.get("portal_url", ""),
             "notes": row.get("notes", ""),
-            "is_active": _flag(row, "is_active"),
+            "is_active": flag(row, "is_active"),
         }
-        _check(supplier, values)
-        _save(result, supplier, values)
+        check(supplier, values)
+        save(result, supplier, values)
         existing[row["code"]] = supplier
 
-    _each(rows, result, handle)
+    each_row(rows, result, handle)
 
 
 # --- Resources --------------------------------------------------------------------------
@@ -210,7 +59,7 @@ def _resources(rows: list[dict[str, str]], result: ImportResult) -> None:
     parents: dict[str, str] = {}
 
     def handle(row: dict[str, str]) -> None:
-        _need(row, "code", "kind")
+        need(row, "code", "kind")
         supplier = None
         if row.get("supplier"):
             supplier = suppliers.get(row["supplier"])
@@ -222,14 +71,14 @@ def _resources(rows: list[dict[str, str]], result: ImportResult) -> None:
             "kind": row["kind"],
             "location": row.get("location", ""),
             "supplier": supplier,
-            "is_active": _flag(row, "is_active"),
+            "is_active": flag(row, "is_active"),
         }
-        _check(resource, values)
-        _save(result, resource, values)
+        check(resource, values)
+        save(result, resource, values)
         existing[row["code"]] = resource
         parents[row["code"]] = row.get("parent", "")
 
-    _each(rows, result, handle)
+    each_row(rows, result, handle)
     # Parents second: a component may come before its element in the file.
     for row in rows:
         code = row.get("code", "")
@@ -279,7 +128,7 @@ def _services(rows: list[dict[str, str]], result: ImportResult) -> None:
         return found
 
     def handle(row: dict[str, str]) -> None:
-        _need(row, "code", "name")
+        need(row, "code", "name")
         priority = row.get("customer_priority") or str(Priority.HIGH)
         by_label = {label.lower(): value for value, label in Priority.choices}
         number = int(priority) if priority.isdigit() else by_label.get(priority.lower())
@@ -290,25 +139,25 @@ def _services(rows: list[dict[str, str]], result: ImportResult) -> None:
         service = existing.get(row["code"]) or Service(code=row["code"])
         values = {
             "name": row["name"],
-            "kind": _choice(row, "kind", ServiceKind, ServiceKind.OTHER),
+            "kind": choice(row, "kind", ServiceKind, ServiceKind.OTHER),
             "description": row.get("description", ""),
-            "impact_policy": _choice(
+            "impact_policy": choice(
                 row, "impact_policy", ImpactPolicy, ImpactPolicy.PROACTIVE_PROBLEM
             ),
-            "restoration_policy": _choice(
+            "restoration_policy": choice(
                 row, "restoration_policy", RestorationPolicy, RestorationPolicy.CLEAR
             ),
             "operations_team": lookup(teams, row, "operations_team", "team"),
             "customer_team": lookup(teams, row, "customer_team", "team"),
             "customer_category": lookup(categories, row, "customer_category", "category"),
             "customer_priority": number,
-            "is_active": _flag(row, "is_active"),
+            "is_active": flag(row, "is_active"),
         }
-        _check(service, values)
-        _save(result, service, values)
+        check(service, values)
+        save(result, service, values)
         existing[row["code"]] = service
 
-    _each(rows, result, handle)
+    each_row(rows, result, handle)
 
 
 # --- Dependencies -----------------------------------------------------------------------
@@ -325,7 +174,7 @@ def _dependencies(rows: list[dict[str, str]], result: ImportResult) -> None:
         edges.setdefault(service_id, set()).add(on)
 
     def handle(row: dict[str, str]) -> None:
-        _need(row, "service")
+        need(row, "service")
         service = services.get(row["service"])
         if service is None:
             raise RowError(f"No service with code {row['service']!r}.")
@@ -352,7 +201,7 @@ def _dependencies(rows: list[dict[str, str]], result: ImportResult) -> None:
         else:
             result.unchanged += 1
 
-    _each(rows, result, handle)
+    each_row(rows, result, handle)
 
 
 def _reaches(edges: dict[int, set[int]], start: int, goal: int) -> bool:
@@ -392,7 +241,7 @@ def _subscriptions(rows: list[dict[str, str]], result: ImportResult) -> None:
     changed: list[Subscription] = []
 
     def handle(row: dict[str, str]) -> None:
-        _need(row, "customer", "service", "site")
+        need(row, "customer", "service", "site")
         customer, service = customers.get(row["customer"]), services.get(row["service"])
         if customer is None:
             raise RowError(f"No customer with code {row['customer']!r}.")
@@ -408,7 +257,7 @@ def _subscriptions(rows: list[dict[str, str]], result: ImportResult) -> None:
         values = {
             "reference": row.get("reference", ""),
             "contact": contact,
-            "is_active": _flag(row, "is_active"),
+            "is_active": flag(row, "is_active"),
         }
         key = (customer.pk, service.pk, row["site"])
         subscription = existing.get(key)
@@ -429,7 +278,7 @@ def _subscriptions(rows: list[dict[str, str]], result: ImportResult) -> None:
         else:
             result.unchanged += 1
 
-    _each(rows, result, handle)
+    each_row(rows, result, handle)
     if not result.errors:
         Subscription.objects.bulk_create(new, batch_size=2000)
         Subscription.objects.bulk_update(
