@@ -4,15 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from problems.forms import ReasonForm
-from problems.models import Priority, RestorationOutcome, Team, User
-from services.models import Supplier, TroubleActivityKind, TroubleActivityOutcome
+from problems.models import RestorationOutcome, Team, User
 
 __all__ = [
-    "ActivityCompleteForm",
-    "ActivityForm",
     "AssignReportForm",
     "EscalateForm",
-    "OpenReportForm",
     "ProgressForm",
     "ReasonForm",
     "ReplanReportForm",
@@ -67,29 +63,3 @@ class ReplanReportForm(forms.Form):
         if value <= timezone.now():
             raise forms.ValidationError("The new target must be in the future.")
         return value
-
-
-class OpenReportForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    priority = forms.TypedChoiceField(choices=Priority.choices, coerce=int, initial=Priority.HIGH)
-
-
-class ActivityForm(forms.Form):
-    kind = forms.ChoiceField(choices=TroubleActivityKind.choices)
-    summary = forms.CharField(max_length=200)
-    details = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    supplier = forms.ModelChoiceField(
-        queryset=Supplier.objects.filter(is_active=True),
-        required=False,
-        help_text="Address it to a supplier or partner: they get the request by e-mail.",
-    )
-    external_reference = forms.CharField(max_length=100, required=False)
-    scheduled_for = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-
-
-class ActivityCompleteForm(forms.Form):
-    outcome = forms.ChoiceField(choices=TroubleActivityOutcome.choices)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
