@@ -39,8 +39,10 @@ def ingest_alarms(messages: list[dict[str, Any]]) -> dict[str, int]:
     is logged and skipped; the rest are ingested once however often this runs."""
     inputs, invalid = [], 0
     for message in messages:
-        body = message.get("alarm", message)
         try:
+            if not isinstance(message, dict):
+                raise WorkflowError("A message is a JSON object.")
+            body = message.get("alarm", message)
             inputs.append(AlarmInput.from_tmf(body, message_id=str(message.get("messageId", ""))))
         except WorkflowError as error:
             invalid += 1

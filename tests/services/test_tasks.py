@@ -26,10 +26,11 @@ def test_ingest_alarms_counts_what_it_did_and_skips_what_it_cannot_read(inventor
         {"messageId": "2", "alarm": tmf_alarm(on="spare-1", externalAlarmId="A")},
         {"messageId": "3", "alarm": tmf_alarm(on="spare-1", perceivedSeverity="huge")},
         tmf_alarm(on="spare-1", externalAlarmId="B"),  # a bare alarm, no envelope
+        ["not", "an", "alarm"],
     ]
-    assert tasks.ingest_alarms(messages) == {"invalid": 1, "created": 2, "repeated": 1}
+    assert tasks.ingest_alarms(messages) == {"invalid": 2, "created": 2, "repeated": 1}
     # Delivered again (the broker re-delivers after a crash): nothing happens twice.
-    assert tasks.ingest_alarms(messages) == {"invalid": 1, "duplicate": 3}
+    assert tasks.ingest_alarms(messages) == {"invalid": 2, "duplicate": 3}
     assert Alarm.objects.get(external_alarm_id="A").occurrences == 2
 
 
