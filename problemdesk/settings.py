@@ -151,6 +151,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "problems.tasks.resend_pending_notifications",
         "schedule": 300,
     },
+    # Service problem management (services app)
+    "scan-trouble-report-timers": {
+        "task": "services.tasks.scan_trouble_report_timers",
+        "schedule": env_int("PROBLEMDESK_TIMER_SCAN_SECONDS", 60, minimum=5),
+    },
+    "link-late-customer-problems": {
+        "task": "services.tasks.link_late_problems",
+        "schedule": env_int("SERVICE_LATE_LINK_SCAN_SECONDS", 60, minimum=5),
+    },
+    "resume-impact-fan-out": {
+        "task": "services.tasks.resume_impact_fan_out",
+        "schedule": 300,
+    },
+    "resend-pending-service-notifications": {
+        "task": "services.tasks.resend_pending_service_notifications",
+        "schedule": 300,
+    },
+    "purge-alarm-messages": {
+        "task": "services.tasks.purge_alarm_messages",
+        "schedule": 24 * 3600,
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------------------
@@ -244,3 +265,14 @@ DJANGO_TABLES2_TEMPLATE = "desk/_table.html"
 # How often an open queue page refreshes itself, and how many rows a CSV export may hold.
 DESK_QUEUE_REFRESH_SECONDS = env_int("DESK_QUEUE_REFRESH_SECONDS", 60, minimum=5)
 DESK_EXPORT_MAX_ROWS = env_int("DESK_EXPORT_MAX_ROWS", 50_000, minimum=1)
+
+# --- Service problem management (services app) ------------------------------------------
+# Alarms on resources under one service attach to the open trouble report that had an
+# alarm within this many minutes before them; later ones open a new report.
+SERVICE_ALARM_CORRELATION_WINDOW_MINUTES = env_int(
+    "SERVICE_ALARM_CORRELATION_WINDOW_MINUTES", 30, minimum=1
+)
+# Customers per impact fan-out task (one transaction each, a fixed number of queries).
+SERVICE_IMPACT_CHUNK_SIZE = env_int("SERVICE_IMPACT_CHUNK_SIZE", 500, minimum=10)
+# How long a received alarm message id is remembered, to ingest a re-delivery once.
+ALARM_MESSAGE_RETENTION_DAYS = env_int("ALARM_MESSAGE_RETENTION_DAYS", 7, minimum=1)

@@ -11,11 +11,11 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, QuerySet
-from django.forms import Form, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest
-from django_fsm.admin import FSMAdminMixin
 
 from problems import notifications, selectors, transitions, workflow
+from problems.admin_transitions import WorkflowTransitionsAdminMixin
 from problems.models import (
     ActivityOutcome,
     Category,
@@ -122,6 +122,7 @@ class EscalationStepInline(admin.StackedInline):
 class SLAPolicyAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        "applies_to",
         "priority",
         "customer_tier",
         "response_time",
@@ -130,7 +131,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
         "confirmation_window",
         "is_active",
     ]
-    list_filter = ["priority", "customer_tier", "is_active"]
+    list_filter = ["applies_to", "priority", "customer_tier", "is_active"]
     search_fields = ["name"]
     inlines = [EscalationStepInline]
 
@@ -195,9 +196,10 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(CustomerProblem)
-class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
-    fsm_fields = ["state"]
+class CustomerProblemAdmin(WorkflowTransitionsAdminMixin, admin.ModelAdmin):
     fsm_forms = {name: action.form for name, action in transitions.ACTIONS.items()}
+    available_transitions = selectors.available_transitions
+    perform_transition = transitions.perform
     list_display = [
         "reference",
         "title",
@@ -386,47 +388,6 @@ class CustomerProblemAdmin(FSMAdminMixin, admin.ModelAdmin):
                     )
             except workflow.WorkflowError as error:
                 self.message_user(request, error.message, messages.ERROR)
-
-    # django-fsm-2's admin: list the transitions this user may take now (situational
-    # guards only: the form supplies the input) and run them through the workflow.
-    def _get_fsm_extra_context(self, *, request: HttpRequest, obj: Any) -> Any:
-        if obj is None:
-            return
-        available = [
-            t
-            for t in selectors.available_transitions(obj, request.user)
-            if self.is_fsm_transition_visible(t)
-        ]
-        if available:
-            from django_fsm.admin import FSMObjectTransition, FSMTransitionContext
-
-            yield FSMObjectTransition(
-                fsm_field="state",
-                block_label="Transition",
-                available_transitions=[
-                    FSMTransitionContext(name=t.name, label=self.get_fsm_label(t))
-                    for t in available
-                ],
-            )
-
-    def _apply_fsm_transition(
-        self,
-        *,
-        obj: CustomerProblem,
-        transition_name: str,
-        request: HttpRequest,
-        kwargs: Any = None,
-    ) -> bool:
-        try:
-            transitions.perform(obj, transition_name, actor=request.user, data=dict(kwargs or {}))
-        except workflow.WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return False
-        self.message_user(request, f"{obj.reference}: {transition_name} done.", messages.SUCCESS)
-        return True
-
-    def get_fsm_transition_form(self, transition: Any) -> type[Form] | None:
-        return self.fsm_forms.get(transition.name)
 
     @admin.action(description="Escalate one level", permissions=["escalate"])
     def escalate_one_level(self, request: HttpRequest, queryset: QuerySet[CustomerProblem]) -> None:

@@ -92,12 +92,20 @@ STAFF_ROLES = (AGENT, SUPERVISOR)
 
 def sync_roles(**kwargs: Any) -> None:
     """Create the role groups and set exactly their permissions (post_migrate handler)."""
-    for role, table in ROLE_PERMISSIONS.items():
+    sync_role_permissions(ROLE_PERMISSIONS, app_labels={"problems"})
+
+
+def sync_role_permissions(table: dict[str, dict[str, list[str]]], *, app_labels: set[str]) -> None:
+    """Give each role group exactly the table's permissions among those of ``app_labels``,
+    leaving its permissions of other apps alone: each app that adds permissions to the
+    roles (``services`` does) keeps its own table and syncs it after its own migrations."""
+    for role in (AGENT, SUPERVISOR, CUSTOMER):
         group, _ = Group.objects.get_or_create(name=role)
         wanted = Q(pk__in=[])
-        for app_label, codenames in table.items():
+        for app_label, codenames in table.get(role, {}).items():
             wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
-        group.permissions.set(Permission.objects.filter(wanted))
+        others = group.permissions.exclude(content_type__app_label__in=app_labels)
+        group.permissions.set([*others, *Permission.objects.filter(wanted)])
 
 
 def role_names(user: Any) -> frozenset[str]:

@@ -5,7 +5,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from problems.models import Attachment, CustomerProblem, ProblemEvent, RecoveryActivity, User
+from problems.models import (
+    Attachment,
+    CustomerProblem,
+    ProblemEvent,
+    RecoveryActivity,
+    TroubleReportLink,
+    User,
+)
 from problems.models.problem import ProblemQuerySet
 from problems.permissions import can_see_security_problems, is_agent
 
@@ -140,3 +147,18 @@ def told_automatically(problem: CustomerProblem) -> list[User]:
     if problem.assignee is not None:
         people.setdefault(problem.assignee.pk, problem.assignee)
     return list(people.values())
+
+
+def active_problems_on_service(service_id: int, *, customer_ids: Any = None) -> ProblemQuerySet:
+    """Active problems about a service (held by id: services live in another app), of
+    these customers if given (a list, or a subquery of customer ids)."""
+    problems = CustomerProblem.objects.active().filter(service_id=service_id)
+    if customer_ids is not None:
+        problems = problems.filter(customer_id__in=customer_ids)
+    return problems
+
+
+def trouble_report_links_for(problem: CustomerProblem) -> QuerySet[TroubleReportLink]:
+    """The service trouble reports behind a problem, by id and reference (staff only: the
+    desk links each to its page; customers see the linked event on their timeline)."""
+    return problem.trouble_report_links.order_by("-created_at", "-id")

@@ -30,6 +30,22 @@ def deliver_notifications(event_id: int) -> int:
     return sent
 
 
+@shared_task(
+    autoretry_for=(TransientDeliveryError, SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=notifications.MAX_ATTEMPTS,
+)
+def deliver_notifications_for_events(event_ids: list[int]) -> int:
+    """Send the pending notifications of many events (a bulk operation's); retried while
+    any fails. Rows already sent are skipped, so a retry sends only what failed."""
+    sent, errors = notifications.deliver_for_events(event_ids)
+    if errors:
+        raise TransientDeliveryError(f"{len(errors)} notification(s) of {len(event_ids)} failed")
+    return sent
+
+
 @shared_task
 def resend_pending_notifications() -> int:
     """Re-enqueue notifications whose task never ran (beat, every few minutes)."""

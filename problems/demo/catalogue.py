@@ -17,6 +17,7 @@ from problems.models import (
     EscalationStep,
     EscalationTrigger,
     KnownError,
+    PolicyScope,
     Priority,
     SLAPolicy,
     Team,
@@ -206,6 +207,7 @@ def build_catalogue() -> DemoCatalogue:
         for tier, factor in (("", 1), (CustomerTier.PLATINUM, 2)):
             label = Priority(priority).label + (f", {tier}" if tier else "")
             policy, created = SLAPolicy.objects.get_or_create(
+                applies_to=PolicyScope.CUSTOMER_PROBLEM,
                 priority=priority,
                 customer_tier=tier,
                 is_active=True,

@@ -5,9 +5,11 @@ from problems.models.catalogue import (
     EscalationStep,
     EscalationTrigger,
     KnownError,
+    PolicyScope,
     Priority,
     SLAPolicy,
 )
+from problems.models.clock import MAX_ESCALATION_LEVEL, Clocked
 from problems.models.history import (
     RUNNING_ACTIVITY_STATUSES,
     ActivityKind,
@@ -18,9 +20,11 @@ from problems.models.history import (
     Note,
     Notification,
     NotificationStatus,
+    OutboxMessage,
     ProblemEvent,
     RecoveryActivity,
 )
+from problems.models.links import TroubleReportLink
 from problems.models.problem import (
     ACTIVE_STATES,
     TERMINAL_STATES,
@@ -34,6 +38,7 @@ from problems.models.problem import (
 
 __all__ = [
     "ACTIVE_STATES",
+    "MAX_ESCALATION_LEVEL",
     "RUNNING_ACTIVITY_STATUSES",
     "TERMINAL_STATES",
     "ActivityKind",
@@ -44,6 +49,7 @@ __all__ = [
     "CancellationKind",
     "Category",
     "Channel",
+    "Clocked",
     "Customer",
     "CustomerProblem",
     "CustomerTier",
@@ -55,6 +61,8 @@ __all__ = [
     "Note",
     "Notification",
     "NotificationStatus",
+    "OutboxMessage",
+    "PolicyScope",
     "Priority",
     "ProblemEvent",
     "RecoveryActivity",
@@ -62,5 +70,6 @@ __all__ = [
     "SLAPolicy",
     "State",
     "Team",
+    "TroubleReportLink",
     "User",
 ]

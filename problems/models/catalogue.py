@@ -36,14 +36,27 @@ class Category(models.Model):
         return self.name
 
 
+class PolicyScope(models.TextChoices):
+    """What a policy's targets are for. Customer problems and service trouble reports share
+    the jeopardy and escalation machinery, but not their targets: restoring the network
+    (an operational target) is usually faster than the customer's."""
+
+    CUSTOMER_PROBLEM = "customer_problem", "Customer problems"
+    SERVICE_TROUBLE_REPORT = "service_trouble_report", "Service trouble reports"
+
+
 class SLAPolicy(models.Model):
     """Targets for one priority, optionally for one customer tier only.
 
     A problem takes the policy of its priority and its customer's tier, falling back to
-    the policy of its priority with no tier.
+    the policy of its priority with no tier. A service trouble report takes the policy of
+    its priority in the trouble-report scope (tiers do not apply to it).
     """
 
     name = models.CharField(max_length=100)
+    applies_to = models.CharField(
+        max_length=30, choices=PolicyScope.choices, default=PolicyScope.CUSTOMER_PROBLEM
+    )
     priority = models.PositiveSmallIntegerField(choices=Priority.choices)
     customer_tier = models.CharField(
         max_length=20, choices=CustomerTier.choices, blank=True, help_text="Empty: any tier."
@@ -62,14 +75,19 @@ class SLAPolicy(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["priority", "customer_tier"]
+        ordering = ["applies_to", "priority", "customer_tier"]
         verbose_name = "SLA policy"
         verbose_name_plural = "SLA policies"
         constraints = [
             models.UniqueConstraint(
-                fields=["priority", "customer_tier"],
+                fields=["applies_to", "priority", "customer_tier"],
                 condition=models.Q(is_active=True),
                 name="one_active_policy_per_priority_and_tier",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(applies_to="service_trouble_report")
+                | models.Q(customer_tier=""),
+                name="trouble_report_policy_has_no_tier",
             ),
             models.CheckConstraint(
                 condition=models.Q(jeopardy_percent__gte=1, jeopardy_percent__lte=99),
@@ -79,6 +97,14 @@ class SLAPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.applies_to == PolicyScope.SERVICE_TROUBLE_REPORT and self.customer_tier:
+            raise ValidationError(
+                {"customer_tier": "Customer tiers do not apply to service trouble reports."}
+            )
 
 
 class EscalationTrigger(models.TextChoices):
@@ -98,7 +124,9 @@ class EscalationStep(models.Model):
         default=timedelta(0), help_text="Time after the trigger point before escalating."
     )
     notify_supervisors = models.BooleanField(default=False)
-    notify_team = models.BooleanField(default=False, help_text="The problem's team mailbox.")
+    notify_team = models.BooleanField(
+        default=False, help_text="The team mailbox of the problem (or trouble report)."
+    )
     notify_users = models.ManyToManyField(User, blank=True, related_name="+")
     notify_emails = models.TextField(blank=True, help_text="Further addresses, one per line.")
 

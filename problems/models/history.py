@@ -33,6 +33,10 @@ class EventKind(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     WATCHERS_CHANGED = "watchers_changed", "Notification list changed"
     ATTACHMENT_ADDED = "attachment_added", "File attached"
+    # Service problem management (the services app) acting on the problem:
+    TROUBLE_REPORT_LINKED = "trouble_report_linked", "Linked to a network fault"
+    NETWORK_UPDATE = "network_update", "Network update"
+    CLEARANCE_PROPOSED = "clearance_proposed", "Service restored: clearance proposed"
 
 
 class ProblemEvent(models.Model):
@@ -196,18 +200,15 @@ class NotificationStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class Notification(models.Model):
-    """One e-mail about one event to one recipient: written in the same transaction as the
-    event (so nothing is lost), sent afterwards by a task, marked sent exactly once."""
+class OutboxMessage(models.Model):
+    """One e-mail to one recipient, written in the same transaction as what it tells (so
+    nothing is lost), sent afterwards by a task, marked sent exactly once
+    (``problems.notifications.deliver_outbox``). Other apps' outboxes inherit it."""
 
-    event = models.ForeignKey(ProblemEvent, on_delete=models.CASCADE, related_name="notifications")
     recipient = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     email = models.EmailField()
-    for_customer = models.BooleanField(
-        default=False, help_text="Customer-facing: only public information is included."
-    )
     status = models.CharField(
         max_length=20, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
@@ -215,6 +216,18 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Notification(OutboxMessage):
+    """One e-mail about one problem event to one recipient."""
+
+    event = models.ForeignKey(ProblemEvent, on_delete=models.CASCADE, related_name="notifications")
+    for_customer = models.BooleanField(
+        default=False, help_text="Customer-facing: only public information is included."
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -12,7 +12,6 @@ user may take "now" ignores input guards, because the form has not been filled i
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from django.db import models
@@ -21,7 +20,8 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from problems.models.accounts import Customer, Team, User
-from problems.models.catalogue import Category, KnownError, Priority, SLAPolicy
+from problems.models.catalogue import Category, KnownError, Priority
+from problems.models.clock import Clocked
 
 
 class State(models.TextChoices):
@@ -215,7 +215,7 @@ _ASSIGN: dict[str, Any] = {
 }
 
 
-class CustomerProblem(ConcurrentTransitionMixin, models.Model):
+class CustomerProblem(ConcurrentTransitionMixin, Clocked):
     """A problem a customer reported (or that was reported on their behalf)."""
 
     # What was reported
@@ -252,7 +252,6 @@ class CustomerProblem(ConcurrentTransitionMixin, models.Model):
     assignee = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_problems"
     )
-    escalation_level = models.PositiveSmallIntegerField(default=0)
     watchers = models.ManyToManyField(User, blank=True, related_name="watched_problems")
 
     # Initial diagnosis (Check Known Error) and resolution
@@ -272,28 +271,21 @@ class CustomerProblem(ConcurrentTransitionMixin, models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
 
-    # Targets (absolute, indexed; set on creation, re-plan and resume from hold)
-    sla_policy = models.ForeignKey(
-        SLAPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    respond_by = models.DateTimeField(null=True, blank=True)
-    jeopardy_at = models.DateTimeField(null=True, blank=True)
-    restore_by = models.DateTimeField(null=True, blank=True)
-    escalation_due_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the next automatic escalation is due."
-    )
+    # Targets and the clock: see ``Clocked`` (sla_policy, respond_by, jeopardy_at,
+    # restore_by, escalation_due_at, escalation_level, on_hold_since, time_on_hold).
     confirm_by = models.DateTimeField(null=True, blank=True)
-
-    # Waiting (not a state: pauses the clock)
-    on_hold_since = models.DateTimeField(null=True, blank=True)
     hold_reason = models.CharField(max_length=20, choices=HoldReason.choices, blank=True)
-    time_on_hold = models.DurationField(default=timedelta(0))
 
-    # Milestones
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Milestones (created_at is the clock's)
     updated_at = models.DateTimeField(auto_now=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
+    clearance_proposed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the service was restored (a network fault was fixed) but the "
+        "problem could not be cleared for the customer automatically: an agent clears it.",
+    )
     customer_confirmed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -369,10 +361,6 @@ class CustomerProblem(ConcurrentTransitionMixin, models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
-
-    @property
-    def is_on_hold(self) -> bool:
-        return self.on_hold_since is not None
 
     # --- Transitions (DESIGN.md table; side-effect free) --------------------------------
     # Two declarations, one method: assigning keeps a problem in jeopardy in jeopardy.

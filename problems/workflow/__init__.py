@@ -23,6 +23,13 @@ from problems.workflow.activities import (
     activity_update,
 )
 from problems.workflow.attachments import attachment_add, problem_report
+from problems.workflow.bulk import (
+    AffectedCustomer,
+    Outage,
+    problems_add_network_update,
+    problems_link_trouble_report,
+    problems_open_for_outage,
+)
 from problems.workflow.lifecycle import (
     problem_apply_workaround,
     problem_assign,
@@ -35,6 +42,7 @@ from problems.workflow.lifecycle import (
     problem_update,
 )
 from problems.workflow.notes import note_add, watchers_set
+from problems.workflow.restoration import Restoration, problems_restore_for_outage
 from problems.workflow.timers import (
     handle_problem_timers,
     problem_escalate,
@@ -47,9 +55,12 @@ __all__ = [
     "JEOPARDY_TIMER",
     "SYSTEM",
     "Actor",
+    "AffectedCustomer",
     "ConcurrentUpdate",
     "InvalidInput",
     "NotPermitted",
+    "Outage",
+    "Restoration",
     "SystemActor",
     "TransitionRefused",
     "WorkflowError",
@@ -73,6 +84,10 @@ __all__ = [
     "problem_report",
     "problem_resume",
     "problem_update",
+    "problems_add_network_update",
+    "problems_link_trouble_report",
+    "problems_open_for_outage",
+    "problems_restore_for_outage",
     "scan_timers",
     "watchers_set",
 ]

@@ -127,30 +127,39 @@ def record_event(
     return event
 
 
-def run_transition(problem: CustomerProblem, name: str, *, actor: Actor) -> tuple[str, str]:
+def run_transition(
+    item: Any,
+    name: str,
+    *,
+    actor: Actor,
+    noun: str = "problem",
+    past_tense: dict[str, str] | None = None,
+) -> tuple[str, str]:
     """Take the named transition after checking source state, permission and guards.
 
     Returns (from_state, to_state). Raises TransitionRefused with the first guard's own
-    message, or NotPermitted.
+    message, or NotPermitted. Works for any model with a django-fsm ``state`` field (the
+    services app's trouble reports pass their own ``noun`` and ``past_tense``).
     """
-    method = getattr(problem, name)
+    method = getattr(item, name)
     meta = method._django_fsm
-    from_state = problem.state
+    from_state = item.state
     transition = meta.get_transition(from_state)
+    past_tense = TRANSITION_PAST_TENSE if past_tense is None else past_tense
     if transition is None:
         raise TransitionRefused(
-            f"A problem that is {problem.get_state_display().lower()} cannot be "
-            f"{TRANSITION_PAST_TENSE.get(name, name)}."
+            f"A {noun} that is {item.get_state_display().lower()} cannot be "
+            f"{past_tense.get(name, name)}."
         )
-    if isinstance(actor, User) and not transition.has_perm(problem, actor):
+    if isinstance(actor, User) and not transition.has_perm(item, actor):
         raise NotPermitted(
-            f"You may not {transition.custom.get('label', name).lower()} this problem."
+            f"You may not {transition.custom.get('label', name).lower()} this {noun}."
         )
     for condition in transition.conditions:
-        if not condition(problem):
+        if not condition(item):
             raise TransitionRefused(getattr(condition, "refusal", f"{name} is not allowed now."))
     method()
-    return from_state, problem.state
+    return from_state, str(item.state)
 
 
 TRANSITION_PAST_TENSE = {

@@ -270,6 +270,7 @@ def problem_clear(
         now = timezone.now()
         end_hold(problem, now=now)
         problem.cleared_at = now
+        problem.clearance_proposed_at = None
         problem.customer_confirmed_at = None
         problem.confirm_by = now + _confirmation_window(problem)
         problem.escalation_due_at = None
@@ -369,6 +370,7 @@ def problem_cancel(
         now = timezone.now()
         end_hold(problem, now=now)
         problem.cancelled_at = now
+        problem.clearance_proposed_at = None
         problem.escalation_due_at = None
         save_problem(problem)
         record_event(

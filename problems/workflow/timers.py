@@ -1,12 +1,25 @@
-"""The clock: jeopardy, escalation, and hold/resume (which pause it)."""
+"""The clock: jeopardy, escalation, and hold/resume (which pause it).
 
-from datetime import datetime
+``scan`` is the timer scan of anything ``Clocked``: customer problems here, service trouble
+reports in ``services`` (which passes its own query and per-row handler).
+"""
 
-from django.db import transaction
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import models, transaction
 from django.utils import timezone
 
 from problems import sla
-from problems.models import ACTIVE_STATES, CustomerProblem, EventKind, HoldReason, State
+from problems.models import (
+    ACTIVE_STATES,
+    MAX_ESCALATION_LEVEL,
+    CustomerProblem,
+    EventKind,
+    HoldReason,
+    State,
+)
 from problems.workflow._base import (
     JEOPARDY_TIMER,
     Actor,
@@ -19,7 +32,9 @@ from problems.workflow._base import (
     save_problem,
 )
 
-MAX_ESCALATION_LEVEL = 3
+__all__ = ["MAX_ESCALATION_LEVEL", "scan"]
+
+TimerHandler = Callable[[int], tuple[bool, bool]]
 
 
 def problem_hold(
@@ -39,9 +54,8 @@ def problem_hold(
             raise TransitionRefused("Only an assigned problem can be put on hold.")
         if problem.on_hold_since is not None:
             raise TransitionRefused("The problem is already on hold.")
-        problem.on_hold_since = timezone.now()
+        sla.pause(problem, now=timezone.now())
         problem.hold_reason = reason
-        problem.escalation_due_at = None
         save_problem(problem)
         record_event(
             problem,
@@ -55,12 +69,7 @@ def problem_hold(
 
 def end_hold(problem: CustomerProblem, *, now: datetime) -> None:
     """Restart the clock: deadlines move by the time spent on hold. No save, no event."""
-    if problem.on_hold_since is None:
-        return
-    held = now - problem.on_hold_since
-    problem.time_on_hold += held
-    sla.shift_targets(problem, held)
-    problem.on_hold_since = None
+    sla.resume(problem, now=now)
     problem.hold_reason = ""
 
 
@@ -84,7 +93,7 @@ def problem_resume(problem: CustomerProblem, *, actor: Actor, note: str = "") ->
             problem,
             actor=actor,
             kind=EventKind.RESUMED,
-            message=note.strip() or f"Resumed after {_duration(waited)} on hold.",
+            message=note.strip() or f"Resumed after {duration_text(waited)} on hold.",
             data={
                 "reason": reason,
                 "held_seconds": int(waited.total_seconds()),
@@ -108,47 +117,43 @@ def problem_escalate(
         target = problem.escalation_level + 1 if level is None else level
         if problem.state not in ACTIVE_STATES:
             raise TransitionRefused("Only an active problem can be escalated.")
-        if not problem.escalation_level < target <= MAX_ESCALATION_LEVEL:
-            raise InvalidInput(
-                f"The level must be above {problem.escalation_level} and at most "
-                f"{MAX_ESCALATION_LEVEL}.",
-                field="level",
-            )
-        _escalate(problem, actor=actor, to_level=target, reason=reason.strip())
+        try:
+            escalation = sla.escalate(problem, to_level=target, reason=reason.strip())
+        except sla.EscalationRefused as refusal:
+            raise InvalidInput(str(refusal), field="level") from None
+        _record_escalation(problem, actor=actor, escalation=escalation)
         save_problem(problem)
     return problem
 
 
-def _escalate(problem: CustomerProblem, *, actor: Actor, to_level: int, reason: str) -> None:
-    from_level = problem.escalation_level
-    problem.escalation_level = to_level
-    problem.escalation_due_at = sla.next_escalation_at(problem, sla.steps_of(problem.sla_policy))
+def _record_escalation(problem: CustomerProblem, *, actor: Actor, escalation: Any) -> None:
     record_event(
         problem,
         actor=actor,
         kind=EventKind.ESCALATED,
-        message=reason,
-        data={
-            "from_level": from_level,
-            "to_level": to_level,
-            "levels": list(range(from_level + 1, to_level + 1)),
-        },
+        message=escalation.reason,
+        data=escalation.data,
         is_public=False,
     )
 
 
-def scan_timers(now: datetime | None = None) -> dict[str, int]:
-    """Find the problems whose jeopardy or escalation point has passed (one indexed query)
-    and handle each in its own transaction. Running it twice changes nothing: each problem
-    is re-checked under its row lock."""
-    now = now or timezone.now()
-    due = list(CustomerProblem.objects.timers_due(now).order_by("pk").values_list("pk", flat=True))
-    result = {"due": len(due), "in_jeopardy": 0, "escalated": 0}
-    for pk in due:
-        moved, escalated = handle_problem_timers(pk)
+def scan(due: "models.QuerySet[Any]", handle: TimerHandler) -> dict[str, int]:
+    """The timer scan: one indexed query for what is due, then each row handled in its own
+    transaction by ``handle(pk) -> (moved into jeopardy, escalated)``. Running it twice
+    changes nothing: the handler re-checks each row under its row lock."""
+    pks = list(due.order_by("pk").values_list("pk", flat=True))
+    result = {"due": len(pks), "in_jeopardy": 0, "escalated": 0}
+    for pk in pks:
+        moved, escalated = handle(pk)
         result["in_jeopardy"] += moved
         result["escalated"] += escalated
     return result
+
+
+def scan_timers(now: datetime | None = None) -> dict[str, int]:
+    """Find the problems whose jeopardy or escalation point has passed (one indexed query)
+    and handle each in its own transaction."""
+    return scan(CustomerProblem.objects.timers_due(now or timezone.now()), handle_problem_timers)
 
 
 def handle_problem_timers(pk: int) -> tuple[bool, bool]:
@@ -157,12 +162,7 @@ def handle_problem_timers(pk: int) -> tuple[bool, bool]:
         problem = lock_problem(pk, actor=JEOPARDY_TIMER)
         now = timezone.now()
         moved = escalated = False
-        if (
-            problem.state in (State.OPEN, State.ASSIGNED)
-            and problem.on_hold_since is None
-            and problem.jeopardy_at is not None
-            and problem.jeopardy_at <= now
-        ):
+        if problem.state in (State.OPEN, State.ASSIGNED) and sla.jeopardy_due(problem, now):
             from_state, to_state = run_transition(problem, "mark_in_jeopardy", actor=JEOPARDY_TIMER)
             record_event(
                 problem,
@@ -171,19 +171,16 @@ def handle_problem_timers(pk: int) -> tuple[bool, bool]:
                 from_state=from_state,
                 to_state=to_state,
                 message=f"Restoration target {problem.restore_by:%Y-%m-%d %H:%M %Z} in jeopardy.",
-                data={"jeopardy_at": problem.jeopardy_at.isoformat()},
+                data={
+                    "jeopardy_at": problem.jeopardy_at.isoformat() if problem.jeopardy_at else None
+                },
                 is_public=False,
             )
             moved = True
-        steps = sla.steps_due(problem, sla.steps_of(problem.sla_policy), now)
-        if steps and problem.state in ACTIVE_STATES and problem.on_hold_since is None:
-            top = steps[-1]
-            _escalate(
-                problem,
-                actor=JEOPARDY_TIMER,
-                to_level=top.level,
-                reason=f"Escalation level {top.level}: {top.get_trigger_display().lower()}.",
-            )
+        step = sla.escalation_due(problem, now)
+        if step is not None:
+            escalation = sla.escalate(problem, to_level=step.level, reason=step_reason(step))
+            _record_escalation(problem, actor=JEOPARDY_TIMER, escalation=escalation)
             escalated = True
         next_due = sla.next_escalation_at(problem, sla.steps_of(problem.sla_policy))
         if moved or escalated or next_due != problem.escalation_due_at:
@@ -192,7 +189,12 @@ def handle_problem_timers(pk: int) -> tuple[bool, bool]:
     return moved, escalated
 
 
-def _duration(delta: object) -> str:
-    seconds = int(delta.total_seconds())  # type: ignore[attr-defined]
+def step_reason(step: Any) -> str:
+    """Why the timer escalated, as the event says it."""
+    return f"Escalation level {step.level}: {step.get_trigger_display().lower()}."
+
+
+def duration_text(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
     hours, minutes = divmod(seconds // 60, 60)
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
