@@ -240,6 +240,8 @@ if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
     raise ImproperlyConfigured(
         f"API_THROTTLE_RATE must be like 600/min, 20/s or 10000/hour, not {API_THROTTLE_RATE!r}"
     )
+# Wrong tokens or passwords per address and minute before it must wait (slows guessing).
+API_AUTH_FAILURES_PER_MINUTE = env_int("API_AUTH_FAILURES_PER_MINUTE", 30, minimum=1)
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 1000, minimum=1)
 REST_FRAMEWORK = {

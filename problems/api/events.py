@@ -12,7 +12,8 @@ spec's envelope, written in the same transaction:
   TroubleTicketAttributeValueChangeEvent (``fieldPath`` names the attributes);
 - deletion: TroubleTicketDeleteEvent.
 
-Internal events (internal notes, jeopardy, escalation…) reach staff listeners only.
+Internal events (internal notes, jeopardy, escalation…) reach staff listeners only; a change
+of details, though internal on the desk's timeline, reaches customers' listeners too.
 """
 
 import re
@@ -161,10 +162,13 @@ def _words(event_type: str) -> str:
 def ticket_events(sender: Any, event: ProblemEvent, **kwargs: Any) -> None:
     pairs = tmf_events(event)
     if pairs:
+        # A change of details is internal on the desk's timeline (no e-mail), but the
+        # attributes it changes are in the customer's view of the ticket: tell them too.
+        internal = not event.is_public and event.kind != EventKind.UPDATED
         _publish(
             event.problem,
             pairs,
-            internal=not event.is_public,
+            internal=internal,
             description=event.message[:1000],
             correlation_id=f"problem-event-{event.pk}",
         )

@@ -156,3 +156,19 @@ def test_the_errors_catalogue_is_served(client):
         client.get("/tmf-api/errors/", HTTP_ACCEPT="application/json").json()["notFound"]["status"]
         == 404
     )
+
+
+def test_guessing_is_slowed_down(basic, alice, staff_api, settings):
+    settings.API_AUTH_FAILURES_PER_MINUTE = 3
+    for _ in range(3):
+        assert_tmf_error(basic(alice, "guess").get(TICKETS), 401, "invalidCredentials")
+    response = basic(alice, "secret").get(TICKETS)  # even the right password must wait now
+    assert_tmf_error(response, 429, "tooManyRequests")
+    assert response["Retry-After"] == "61"
+    assert_tmf_error(bearer("pdk_wrong").get(TICKETS), 429)
+
+
+def test_a_caller_without_an_address_is_still_answered(db):
+    client = APIClient(REMOTE_ADDR=None)
+    client.credentials(HTTP_AUTHORIZATION="Bearer pdk_wrong")
+    assert_tmf_error(client.get(TICKETS), 401, "invalidCredentials")

@@ -7,6 +7,8 @@ from unittest import mock
 import pytest
 import schemathesis
 from django.contrib.auth.models import Permission
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from problemdesk.api.clients import api_client_create
@@ -34,8 +36,9 @@ def before_call(context, case, kwargs):
 
 
 @pytest.fixture
-def token(db, alice, carla, policy, broadband_category):
+def token(db, alice, carla, policy, broadband_category, settings):
     """A staff client's token, and tickets in several states for it to reach."""
+    settings.API_AUTH_FAILURES_PER_MINUTE = 1_000_000  # the fuzzer tries bad credentials
     record, token = api_client_create(name="Fuzzer", rate_limit="1000000/min")
     record.user.user_permissions.add(Permission.objects.get(codename="delete_customerproblem"))
     opened = workflow.problem_create(
@@ -60,6 +63,18 @@ def token(db, alice, carla, policy, broadband_category):
     # Callback hosts are random names: answer for the DNS with a public address.
     with mock.patch("problemdesk.api.hub.transport.resolve", return_value=["93.184.215.14"]):
         yield token
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The fuzzer calls the WSGI application itself, whose request signals would close the
+    database connection (and the test's transaction with it) on PostgreSQL; Django's test
+    client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -351,3 +351,16 @@ def test_timer_changes_are_published_too(staff_api, listener, on_commit, alice, 
         workflow.scan_timers()
     assert [e["fieldPath"] for e in listener.events()] == ["inJeopardy", "escalationLevel"]
     assert listener.events()[0]["event"]["troubleTicket"]["inJeopardy"] is True
+
+
+def test_a_customer_listener_hears_of_changed_details(staff_api, acme_api, listener, on_commit):
+    ticket = create(acme_api)
+    subscribe(acme_api, listener)
+    with on_commit():
+        patch(staff_api, ticket["id"], {"name": "Line down at head office", "severity": "Critical"})
+    (event,) = listener.events()
+    assert (event["eventType"], event["fieldPath"]) == (
+        "TroubleTicketAttributeValueChangeEvent",
+        "expectedResolutionDate,name,priority,severity",  # a new priority, a new target
+    )
+    assert event["event"]["troubleTicket"]["name"] == "Line down at head office"
