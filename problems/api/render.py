@@ -134,13 +134,18 @@ def render_ticket(
     ticket.update({name: iso(value) for name, value in dates.items() if value is not None})
     if problem.external_id:
         ticket["externalId"] = problem.external_id
-    ticket["channel"] = shown_channel(problem)
+    if wanted("channel"):
+        ticket["channel"] = shown_channel(problem)
     if wanted(*NEEDS_NOTES):
         ticket["note"] = [render_note(note) for note in visible_notes(problem, audience)]
-    ticket["relatedParty"] = related_parties(problem, references.get("relatedParty", []))
-    ticket["relatedEntity"] = related_entities(problem, references.get("relatedEntity", []))
-    ticket["attachment"] = list(references.get("attachment", []))
-    ticket["troubleTicketRelationship"] = list(references.get("troubleTicketRelationship", []))
+    if wanted("relatedParty"):
+        ticket["relatedParty"] = related_parties(problem, references.get("relatedParty", []))
+    if wanted("relatedEntity"):
+        ticket["relatedEntity"] = related_entities(problem, references.get("relatedEntity", []))
+    if wanted("attachment"):
+        ticket["attachment"] = list(references.get("attachment", []))
+    if wanted("troubleTicketRelationship"):
+        ticket["troubleTicketRelationship"] = list(references.get("troubleTicketRelationship", []))
     ticket["@type"] = "TroubleTicket"
     # Extension attributes (ProblemDesk's own, not in TMF621).
     ticket["reference"] = problem.reference
