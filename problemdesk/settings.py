@@ -9,6 +9,8 @@ Two modes, chosen by PROBLEMDESK_MODE:
 See README.md, "Configuration", for every variable.
 """
 
+import ipaddress
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -276,3 +278,75 @@ SERVICE_ALARM_CORRELATION_WINDOW_MINUTES = env_int(
 SERVICE_IMPACT_CHUNK_SIZE = env_int("SERVICE_IMPACT_CHUNK_SIZE", 500, minimum=10)
 # How long a received alarm message id is remembered, to ingest a re-delivery once.
 ALARM_MESSAGE_RETENTION_DAYS = env_int("ALARM_MESSAGE_RETENTION_DAYS", 7, minimum=1)
+
+# --- TM Forum Open APIs (/tmf-api/: problemdesk.api, problems.api) ----------------------
+INSTALLED_APPS += [
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "problemdesk.api",
+]
+# First after SecurityMiddleware: it sees every /tmf-api/ response, to keep errors in the
+# TMF shape, and refuses oversized bodies before anything reads them.
+MIDDLEWARE.insert(1, "problemdesk.api.middleware.TMFApiMiddleware")
+API_MAX_REQUEST_BYTES = env_int("API_MAX_REQUEST_BYTES", 1_048_576, minimum=1024)
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+if not re.fullmatch(r"\d+/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE must be like 600/min, 20/s or 10000/hour, not {API_THROTTLE_RATE!r}"
+    )
+# Wrong tokens or passwords per address and minute before it must wait (slows guessing).
+API_AUTH_FAILURES_PER_MINUTE = env_int("API_AUTH_FAILURES_PER_MINUTE", 30, minimum=1)
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 100, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 1000, minimum=1)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "problemdesk.api.authentication.BearerTokenAuthentication",
+        "problemdesk.api.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["problemdesk.api.throttling.ClientRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["problemdesk.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["problemdesk.api.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "problemdesk.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ProblemDesk TM Forum Open APIs",
+    "DESCRIPTION": (
+        "TMF621 Trouble Ticket v4 (and its event hub) over ProblemDesk's customer problems. "
+        "Authenticate with `Authorization: Bearer <token>` (an API client) or HTTP Basic. "
+        "Errors use the TMF Error shape; codes are listed at /tmf-api/errors/."
+    ),
+    "VERSION": "4.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/tmf-api/[A-Za-z]+/v\d+",
+    # The interactive page's assets come from drf-spectacular-sidecar: it works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
+}
+# Event hub: where listeners may be (loopback for local development in the embedded mode;
+# in production only public addresses, unless networks are listed), and how deliveries retry.
+HUB_CALLBACK_ALLOWED_NETWORKS = env_list(
+    "HUB_CALLBACK_ALLOWED_NETWORKS", [] if PRODUCTION else ["127.0.0.0/8", "::1/128"]
+)
+for _network in HUB_CALLBACK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"HUB_CALLBACK_ALLOWED_NETWORKS must list networks like 10.0.0.0/8, not {_network!r}"
+        ) from None
+HUB_MAX_ATTEMPTS = env_int("HUB_MAX_ATTEMPTS", 10, minimum=1)
+HUB_BACKOFF_BASE_SECONDS = env_int("HUB_BACKOFF_BASE_SECONDS", 30, minimum=1)
+HUB_BACKOFF_MAX_SECONDS = env_int("HUB_BACKOFF_MAX_SECONDS", 3600, minimum=1)
+HUB_DELIVERY_TIMEOUT_SECONDS = env_int("HUB_DELIVERY_TIMEOUT_SECONDS", 5, minimum=1)
+HUB_COUNTDOWN_MAX_SECONDS = 300  # longer waits are left to the periodic resend
+CELERY_BEAT_SCHEDULE["resend-hub-deliveries"] = {
+    "task": "problemdesk.api.tasks.resend_hub_deliveries",
+    "schedule": env_int("HUB_RESEND_SECONDS", 30, minimum=5),
+}

@@ -24,4 +24,5 @@ urlpatterns = [
     path("desk/", include((desk_patterns, "desk"))),
     path("portal/", include((portal_patterns, "portal"))),
     path("admin/", admin.site.urls),
+    path("tmf-api/", include("problemdesk.api.urls")),
 ]

@@ -242,6 +242,21 @@ class CustomerProblem(ConcurrentTransitionMixin, Clocked):
     service_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     service_label = models.CharField(max_length=200, blank=True)
     external_id = models.CharField(max_length=100, blank=True, db_index=True)
+    # As the reporting system classified it (TMF621 ``severity``/``ticketType``), kept as
+    # given; our ``priority`` is derived from the severity by the API (README, "Severity").
+    severity = models.CharField(max_length=50, blank=True)
+    ticket_type = models.CharField(max_length=50, blank=True)
+    requested_resolution_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reporter asked for it to be resolved."
+    )
+    external_references = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "References the reporting system gave that point outside the desk, kept as given: "
+            "attachments, related entities and parties, related tickets, its channel."
+        ),
+    )
 
     # Lifecycle
     state = FSMField(default=State.OPEN, choices=State.choices, protected=True, db_index=True)
@@ -322,6 +337,8 @@ class CustomerProblem(ConcurrentTransitionMixin, Clocked):
                 condition=Q(state__in=["open", "assigned", "in_jeopardy", "cleared"]),
                 name="problem_working",
             ),
+            # API clients synchronise with ``lastUpdate.gt=``.
+            models.Index(fields=["updated_at"], name="problem_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

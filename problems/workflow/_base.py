@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransition
 
 from problems.models import CustomerProblem, EventKind, ProblemEvent, User
 from problems.selectors import can_see_problem
+from problems.signals import event_recorded
 
 
 class WorkflowError(Exception):
@@ -124,6 +125,7 @@ def record_event(
     )
     if notify:
         queue_notifications(event)
+    event_recorded.send(sender=ProblemEvent, event=event)
     return event
 
 

@@ -36,6 +36,7 @@ from problems.models import (
     TroubleReportLink,
 )
 from problems.notifications import queue_notifications_bulk
+from problems.signals import events_recorded
 from problems.workflow._base import Actor, InvalidInput, actor_label, actor_user, require_permission
 
 
@@ -285,6 +286,7 @@ def write_events(events: list[ProblemEvent]) -> None:
         return
     ProblemEvent.objects.bulk_create(events, batch_size=1000)
     queue_notifications_bulk(events)
+    events_recorded.send(sender=ProblemEvent, events=events)
 
 
 def _with_sites(description: str, sites: Sequence[str]) -> str:

@@ -1,5 +1,7 @@
 """Reporting a problem and moving it through its states (eTOM 1.3.7.1, 1.3.7.3, 1.3.7.4)."""
 
+import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -22,11 +24,13 @@ from problems.models import (
     Team,
     User,
 )
+from problems.signals import problem_deleting
 from problems.workflow._base import (
     Actor,
     InvalidInput,
     NotPermitted,
     TransitionRefused,
+    actor_label,
     lock_problem,
     record_event,
     require_permission,
@@ -34,6 +38,8 @@ from problems.workflow._base import (
     save_problem,
 )
 from problems.workflow.timers import end_hold
+
+logger = logging.getLogger(__name__)
 
 
 def problem_create(
@@ -50,6 +56,10 @@ def problem_create(
     service_id: int | None = None,
     service_label: str = "",
     external_id: str = "",
+    severity: str = "",
+    ticket_type: str = "",
+    requested_resolution_at: datetime | None = None,
+    external_references: dict[str, Any] | None = None,
 ) -> CustomerProblem:
     """Report a problem: initial diagnosis (*Check Known Error*) and targets from the SLA.
 
@@ -61,6 +71,9 @@ def problem_create(
         raise InvalidInput("Give a title and a description.", field="title")
     if priority not in Priority.values:
         raise InvalidInput("Unknown priority.", field="priority")
+    if channel not in Channel.values:
+        raise InvalidInput("Unknown channel.", field="channel")
+    _check_references(external_references or {})
     if isinstance(actor, User) and actor.customer_id is not None:
         require_permission(actor, "problems.report_own_problem", "report problems")
         if customer is not None and customer.pk != actor.customer_id:
@@ -94,6 +107,10 @@ def problem_create(
             service_id=service_id,
             service_label=service_label,
             external_id=external_id,
+            severity=severity.strip(),
+            ticket_type=ticket_type.strip(),
+            requested_resolution_at=requested_resolution_at,
+            external_references=external_references or {},
             created_at=timezone.now(),
         )
         sla.apply_policy(problem, sla.policy_for(problem))
@@ -112,6 +129,8 @@ def problem_create(
             data={
                 "channel": channel,
                 "priority": priority,
+                "severity": problem.severity,
+                "ticket_type": problem.ticket_type,
                 "customer": customer.pk if customer else None,
                 "restore_by": _iso(problem.restore_by),
             },
@@ -139,6 +158,11 @@ UPDATABLE_FIELDS = (
     "service_id",
     "service_label",
     "external_id",
+    "severity",
+    "ticket_type",
+    "requested_resolution_at",
+    "external_references",
+    "channel",
 )
 
 
@@ -166,6 +190,10 @@ def problem_update(problem: CustomerProblem, *, actor: Actor, **changes: Any) ->
             return problem
         if "priority" in changed and problem.priority not in Priority.values:
             raise InvalidInput("Unknown priority.", field="priority")
+        if "channel" in changed and problem.channel not in Channel.values:
+            raise InvalidInput("Unknown channel.", field="channel")
+        if "external_references" in changed:
+            _check_references(problem.external_references)
         replanned = problem.events.filter(kind=EventKind.REPLANNED).exists()
         if {"priority", "customer"} & changed.keys() and not replanned:
             sla.apply_policy(problem, sla.policy_for(problem))
@@ -408,6 +436,51 @@ def problem_apply_workaround(
             data={"known_error": known_error.pk},
         )
     return problem
+
+
+def problem_delete(problem: CustomerProblem, *, actor: Actor, reason: str) -> None:
+    """Delete a finished problem and its whole history (data erasure; TMF621 DELETE).
+
+    Guard: closed or cancelled (an active problem is cancelled, not deleted); a reason;
+    ``delete_customerproblem`` permission, which no role has: an administrator grants it.
+    Receivers of ``problem_deleting`` (the API's event hub) record the deletion first.
+    """
+    require_permission(actor, "problems.delete_customerproblem", "delete problems")
+    if not reason.strip():
+        raise InvalidInput("Say why the problem is deleted.", field="reason")
+    with transaction.atomic():
+        problem = lock_problem(problem, actor=actor)
+        if problem.state not in (State.CLOSED, State.CANCELLED):
+            raise TransitionRefused(
+                "Only a closed or cancelled problem can be deleted: cancel or close it first."
+            )
+        problem_deleting.send(
+            sender=CustomerProblem, problem=problem, actor=actor, reason=reason.strip()
+        )
+        # The log goes with the problem (that is the point of erasure); the trace is this line.
+        logger.warning(
+            "%s deleted by %s: %s", problem.reference, actor_label(actor), reason.strip()
+        )
+        problem.delete()
+
+
+MAX_REFERENCES_BYTES = 64 * 1024
+
+
+def _check_references(references: Any) -> None:
+    if not isinstance(references, dict) or not all(isinstance(k, str) for k in references):
+        raise InvalidInput("External references must be a mapping.", field="external_references")
+    try:
+        size = len(json.dumps(references))
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "External references must be plain JSON.", field="external_references"
+        ) from None
+    if size > MAX_REFERENCES_BYTES:
+        raise InvalidInput(
+            f"External references are limited to {MAX_REFERENCES_BYTES // 1024} KiB.",
+            field="external_references",
+        )
 
 
 def _confirmation_window(problem: CustomerProblem) -> Any:
