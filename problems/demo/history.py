@@ -596,46 +596,6 @@ def _copy_table(model: Any, fields: list[Any], rows: Iterator[list[Any]]) -> Non
                 copy.write_row(row)
 
 
-# --- Large runs on PostgreSQL: simulate and COPY in parallel processes ---------------------
-_simulator: Simulator | None = None
-
-
-def _start_worker(simulator: Simulator) -> None:
-    global _simulator
-    _simulator = simulator
-
-
-def _simulate_and_copy(spec: tuple[int, int, int, int]) -> int:
-    """One chunk, in a worker process with its own database connection."""
-    index, size, due, seed = spec
-    if _simulator is None:
-        raise RuntimeError("the worker process was not initialised")
-    _simulator.rng = random.Random(seed * 1_000_003 + index)  # repeatable per chunk
-    plans = list(generate(_simulator, size, jeopardy_due=due))
-    with transaction.atomic():
-        copy_rows([flatten(plan) for plan in plans])
-    return size
-
-
-def write_in_parallel(
-    simulator: Simulator, count: int, *, chunk: int, jeopardy_due: int, seed: int, processes: int
-) -> Iterator[int]:
-    """Simulate and COPY chunks in ``processes`` forked workers; yield each chunk's size as
-    it is committed. Ids come from the sequence, so the workers never collide."""
-    import multiprocessing
-
-    from django.db import connections
-
-    connections.close_all()  # each worker opens its own connection
-    specs = []
-    for index, start in enumerate(range(0, count, chunk)):
-        size = min(chunk, count - start)
-        specs.append((index, size, max(0, min(size, jeopardy_due - start)), seed))
-    context = multiprocessing.get_context("fork")
-    with context.Pool(processes, initializer=_start_worker, initargs=(simulator,)) as pool:
-        yield from pool.imap_unordered(_simulate_and_copy, specs)
-
-
 def generate(simulator: Simulator, count: int, *, jeopardy_due: int = 0) -> Iterator[Plan]:
     for index in range(count):
         if index < jeopardy_due:

@@ -10,7 +10,8 @@ from django.db import connection
 from django.utils import timezone
 
 from problems.demo.catalogue import build_catalogue
-from problems.demo.history import Simulator, generate, write, write_in_parallel
+from problems.demo.history import Simulator, generate, write
+from problems.demo.parallel import write_in_parallel
 
 DEFAULT_PROBLEMS = 300
 CHUNK = 5000
@@ -22,13 +23,13 @@ def seed_problems(count: int, *, seed: int, progress: Callable[[int, float], Non
     """Write ``count`` problems (and the catalogue they need); returns how many."""
     started = time.monotonic()
     catalogue = build_catalogue()
-    simulator = Simulator(catalogue, now=timezone.now(), seed=seed)
+    now = timezone.now()
     due, written = min(JEOPARDY_DUE, count), 0
     if connection.vendor == "postgresql" and count > CHUNK:
         # Large runs: one process per core simulates and COPYs its own chunks.
         for size in write_in_parallel(
-            simulator,
             count,
+            now=now,
             chunk=CHUNK,
             jeopardy_due=due,
             seed=seed,
@@ -36,7 +37,10 @@ def seed_problems(count: int, *, seed: int, progress: Callable[[int, float], Non
         ):
             written += size
             progress(written, started)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics, or the planner ignores the indexes
     else:
+        simulator = Simulator(catalogue, now=now, seed=seed)
         plans = generate(simulator, count, jeopardy_due=due)
         while chunk := list(islice(plans, CHUNK)):
             write(chunk)

@@ -40,10 +40,12 @@ class Command(BaseCommand):
             ],
         }
         processes: dict[str, subprocess.Popen[bytes]] = {}
+        # A service manager stops us with SIGTERM: stop the children as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         self.stdout.write(
             self.style.SUCCESS(
                 f"ProblemDesk on http://{options['addr']}/ (desk, portal; admin at /admin/). "
-                "Logins: admin, supervisor, agent, customer-a, customer-b; password 'demo'. "
+                "Logins: admin, supervisor, agent, noc, customer-a, customer-b; password 'demo'. "
                 "Ctrl-C stops everything."
             )
         )
@@ -69,3 +71,7 @@ class Command(BaseCommand):
                     process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     process.kill()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
