@@ -149,6 +149,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "problems.tasks.scan_problem_timers",
         "schedule": env_int("PROBLEMDESK_TIMER_SCAN_SECONDS", 60, minimum=5),
     },
+    # Closing the loop: cleared problems past their confirmation window are closed, and
+    # satisfaction surveys whose e-mail was lost are sent, and reminded once.
+    "close-unconfirmed-problems": {
+        "task": "problems.tasks.close_unconfirmed_problems",
+        "schedule": env_int("CLOSE_SCAN_SECONDS", 300, minimum=5),
+    },
+    "send-survey-reminders": {
+        "task": "problems.tasks.scan_surveys",
+        "schedule": env_int("SURVEY_SCAN_SECONDS", 300, minimum=5),
+    },
     "resend-pending-notifications": {
         "task": "problems.tasks.resend_pending_notifications",
         "schedule": 300,
@@ -248,6 +258,10 @@ KNOWN_ERROR_SUGGESTIONS = env_int("KNOWN_ERROR_SUGGESTIONS", 3, minimum=1)
 KNOWN_ERROR_MIN_SCORE = env_int("KNOWN_ERROR_MIN_SCORE_PERCENT", 30, minimum=1) / 100
 # Days a customer has to confirm or reject a resolution when no SLA policy says otherwise.
 DEFAULT_CONFIRMATION_WINDOW_DAYS = env_int("DEFAULT_CONFIRMATION_WINDOW_DAYS", 5, minimum=1)
+# Closing the loop (README, "Closing the loop"): the satisfaction survey sent at close is
+# reminded once after this many days unanswered; its link works for SURVEY_LINK_DAYS.
+SURVEY_REMINDER_DAYS = env_int("SURVEY_REMINDER_DAYS", 3, minimum=1)
+SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 30, minimum=1)
 
 # --- Attachments (issue 3) --------------------------------------------------------------
 # Stored through the default storage under MEDIA_ROOT, served only through a view that

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from problems.urls import desk_patterns, portal_patterns
+from problems.urls import closing_patterns, desk_patterns, portal_patterns
 from problems.views.access import home
 
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("desk/", include((desk_patterns, "desk"))),
     path("portal/", include((portal_patterns, "portal"))),
+    path("answer/", include((closing_patterns, "closing"))),
     path("admin/", admin.site.urls),
     path("tmf-api/", include("problemdesk.api.urls")),
 ]

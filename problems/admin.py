@@ -520,3 +520,6 @@ class NotificationAdmin(admin.ModelAdmin):
         queryset.filter(status=NotificationStatus.FAILED).update(status=NotificationStatus.PENDING)
         sent, errors = notifications.deliver(queryset.values_list("pk", flat=True))
         self.message_user(request, f"Sent {sent}; {len(errors)} failed.")
+
+
+from problems import admin_surveys  # noqa: E402, F401  (registers the survey admin)

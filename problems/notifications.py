@@ -9,7 +9,7 @@ A row is marked sent under a row lock, so a task delivered twice sends nothing t
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from problems import sla
 from problems.models import (
+    ActivityStatus,
     Category,
     Customer,
     CustomerProblem,
@@ -28,6 +29,8 @@ from problems.models import (
     NotificationStatus,
     OutboxMessage,
     ProblemEvent,
+    RecoveryActivity,
+    RestorationOutcome,
     User,
 )
 
@@ -194,9 +197,55 @@ def render_message(notification: Notification) -> EmailMessage:
         "for_customer": notification.for_customer,
         "site_url": settings.SITE_URL,
     }
+    body_template = "problems/email/event_body.txt"
+    if notification.for_customer and event.kind == EventKind.CLEARED and notification.recipient_id:
+        # What was done and the two links: confirm, or not fixed (problems.links).
+        context.update(clearance_context(notification))
+        body_template = "problems/email/cleared_body.txt"
     subject = render_to_string("problems/email/event_subject.txt", context).strip()
-    body = render_to_string("problems/email/event_body.txt", context)
+    body = render_to_string(body_template, context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=[notification.email])
+
+
+def clearance_context(notification: Notification) -> dict[str, Any]:
+    """The customer's clearance e-mail: the public recovery activities and signed links,
+    for this recipient, to this clearance, expiring when its confirmation window ends."""
+    from problems.links import CONFIRM, REOPEN, ClearanceLink, clearance_url
+
+    event = notification.event
+    problem = event.problem
+    confirm_by = event.data.get("confirm_by")
+    expires_at = (
+        datetime.fromisoformat(confirm_by)
+        if confirm_by
+        else event.created_at + timedelta(days=settings.DEFAULT_CONFIRMATION_WINDOW_DAYS)
+    )
+    urls = {
+        action: clearance_url(
+            ClearanceLink(
+                problem_id=problem.pk,
+                clearance_id=event.pk,
+                user_id=notification.recipient_id,  # type: ignore[arg-type]
+                action=action,
+                expires_at=expires_at,
+            )
+        )
+        for action in (CONFIRM, REOPEN)
+    }
+    activities = RecoveryActivity.objects.filter(
+        problem_id=problem.pk, status=ActivityStatus.COMPLETED
+    ).order_by("completed_at", "pk")
+    recipient = notification.recipient
+    return {
+        "notification_name": recipient.first_name if recipient else "",
+        "confirm_url": urls[CONFIRM],
+        "not_fixed_url": urls[REOPEN],
+        "expires_at": expires_at,
+        "activities": list(activities),
+        "outcome_label": RestorationOutcome(event.data["outcome"]).label
+        if event.data.get("outcome") in RestorationOutcome.values
+        else "",
+    }
 
 
 def deliver_for_event(event_id: int) -> tuple[int, list[Exception]]:
@@ -217,7 +266,7 @@ def deliver(notification_ids: Iterable[int]) -> tuple[int, list[Exception]]:
         Notification,
         notification_ids,
         render=render_message,
-        related=("event__problem__customer", "event__problem__category"),
+        related=("event__problem__customer", "event__problem__category", "recipient"),
     )
 
 

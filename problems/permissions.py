@@ -62,6 +62,7 @@ _SUPERVISOR_EXTRA = {
         "delete_escalationstep",
         "change_knownerror",
         "view_notification",
+        "view_satisfactionsurvey",
     ],
 }
 _CUSTOMER_PERMISSIONS = {

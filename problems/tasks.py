@@ -7,6 +7,8 @@ from celery import shared_task
 
 from problems import notifications
 from problems.workflow import scan_timers
+from problems.workflow.closing import close_unconfirmed
+from problems.workflow.surveys import survey_send, surveys_scan
 
 logger = logging.getLogger(__name__)
 
@@ -61,4 +63,34 @@ def scan_problem_timers() -> dict[str, int]:
     result = scan_timers()
     if any(result.values()):
         logger.info("Timer scan: %s", result)
+    return result
+
+
+@shared_task
+def close_unconfirmed_problems() -> int:
+    """Close cleared problems whose confirmation window passed (beat). Idempotent."""
+    closed = close_unconfirmed()
+    if closed:
+        logger.info("Closed %s problem(s) whose confirmation window passed", closed)
+    return closed
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=notifications.MAX_ATTEMPTS,
+)
+def send_survey(survey_id: int) -> bool:
+    """E-mail a closed problem's satisfaction survey; a second run sends nothing."""
+    return survey_send(survey_id)
+
+
+@shared_task
+def scan_surveys() -> dict[str, int]:
+    """Send surveys whose task was lost and the one reminder of unanswered ones (beat)."""
+    result = surveys_scan()
+    if any(result.values()):
+        logger.info("Survey scan: %s", result)
     return result

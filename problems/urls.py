@@ -4,6 +4,7 @@ from django.urls import path
 
 from problems.views import (
     attachments,
+    closing,
     desk_activities,
     desk_problem,
     desk_queue,
@@ -53,4 +54,11 @@ portal_patterns = [
     path("problems/<int:pk>/watchers/", portal.watchers_update, name="watchers"),
     path("problems/<int:pk>/files/", attachments.portal_upload, name="attachment_add"),
     path("files/<int:pk>/", attachments.portal_download, name="attachment"),
+]
+
+# The e-mail links (no login; included at /answer/): problems.links, problems.views.closing.
+closing_patterns = [
+    path("<str:token>/confirm/", closing.confirm, name="confirm"),
+    path("<str:token>/not-fixed/", closing.not_fixed, name="not_fixed"),
+    path("survey/<str:token>/", closing.survey, name="survey"),
 ]

@@ -321,6 +321,12 @@ class CustomerProblem(ConcurrentTransitionMixin, Clocked):
                 condition=Q(escalation_due_at__isnull=False),
                 name="problem_escalation_due",
             ),
+            # Beat closes cleared problems whose confirmation window has passed.
+            models.Index(
+                fields=["confirm_by"],
+                condition=Q(state="cleared"),
+                name="problem_confirm_due",
+            ),
             models.Index(fields=["customer", "state"], name="problem_customer_state"),
             models.Index(fields=["team", "state"], name="problem_team_state"),
             models.Index(fields=["assignee", "state"], name="problem_assignee_state"),

@@ -27,6 +27,11 @@ class SatisfactionSurvey(models.Model):
         "problems.Customer", on_delete=models.CASCADE, related_name="surveys"
     )
     created_at = models.DateTimeField(default=timezone.now, help_text="When the problem closed.")
+    # Whom it was sent to: the reporting contact, else the customer's first default contact.
+    recipient = models.ForeignKey(
+        "problems.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_to = models.EmailField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -46,6 +51,12 @@ class SatisfactionSurvey(models.Model):
                 fields=["sent_at"],
                 condition=models.Q(answered_at__isnull=True, reminder_sent_at__isnull=True),
                 name="survey_awaiting_reminder",
+            ),
+            # The beat's re-send of surveys whose e-mail task was lost.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True, answered_at__isnull=True),
+                name="survey_unsent",
             ),
         ]
         constraints = [

@@ -10,7 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from problems import selectors, workflow
 from problems.known_errors import suggestions_for, suggestions_for_problem
-from problems.models import ACTIVE_STATES, TERMINAL_STATES, CustomerProblem, KnownError
+from problems.models import (
+    ACTIVE_STATES,
+    TERMINAL_STATES,
+    CustomerProblem,
+    KnownError,
+    SatisfactionSurvey,
+)
 from problems.report_forms import AttachmentForm, ProblemCreateForm, ProblemEditForm, contacts_of
 from problems.transitions import ACTIONS, OPERATIONS, available_actions, find_action
 from problems.views.access import desk_required
@@ -126,6 +132,7 @@ def problem_context(request: HttpRequest, problem: CustomerProblem, **forms: Any
         "note_form": forms.get("note_form") or NoteForm(),
         "watchers_form": forms.get("watchers_form") or WatchersForm(problem=problem),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "survey": SatisfactionSurvey.objects.filter(problem=problem).first(),
     }
 
 

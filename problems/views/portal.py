@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from problems import selectors, workflow
 from problems.display import customer_status
-from problems.models import ACTIVE_STATES, TERMINAL_STATES, Channel, CustomerProblem, State
+from problems.models import (
+    ACTIVE_STATES,
+    TERMINAL_STATES,
+    Channel,
+    CustomerProblem,
+    SatisfactionSurvey,
+    State,
+)
 from problems.models.problem import REFERENCE_PATTERN
 from problems.report_forms import AttachmentForm, ProblemReportForm
 from problems.transitions import PORTAL_ACTIONS, available_actions, find_action
@@ -108,6 +115,7 @@ def problem_context(request: HttpRequest, problem: CustomerProblem, **forms: Any
         "note_form": forms.get("note_form") or CustomerNoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(customer_facing=True),
         "watchers_form": forms.get("watchers_form") or CustomerWatchersForm(problem=problem),
+        "survey": SatisfactionSurvey.objects.filter(problem=problem).first(),
     }
 
 

@@ -30,6 +30,13 @@ from problems.workflow.bulk import (
     problems_link_trouble_report,
     problems_open_for_outage,
 )
+from problems.workflow.closing import (
+    CONFIRMATION_TIMER,
+    LinkVerdict,
+    clearance_link_check,
+    clearance_link_use,
+    close_unconfirmed,
+)
 from problems.workflow.lifecycle import (
     problem_apply_workaround,
     problem_assign,
@@ -44,6 +51,7 @@ from problems.workflow.lifecycle import (
 )
 from problems.workflow.notes import note_add, watchers_set
 from problems.workflow.restoration import Restoration, problems_restore_for_outage
+from problems.workflow.surveys import survey_answer, survey_send, surveys_scan
 from problems.workflow.timers import (
     handle_problem_timers,
     problem_escalate,
@@ -53,12 +61,14 @@ from problems.workflow.timers import (
 )
 
 __all__ = [
+    "CONFIRMATION_TIMER",
     "JEOPARDY_TIMER",
     "SYSTEM",
     "Actor",
     "AffectedCustomer",
     "ConcurrentUpdate",
     "InvalidInput",
+    "LinkVerdict",
     "NotPermitted",
     "Outage",
     "Restoration",
@@ -70,6 +80,9 @@ __all__ = [
     "activity_schedule",
     "activity_update",
     "attachment_add",
+    "clearance_link_check",
+    "clearance_link_use",
+    "close_unconfirmed",
     "handle_problem_timers",
     "note_add",
     "problem_apply_workaround",
@@ -91,5 +104,8 @@ __all__ = [
     "problems_open_for_outage",
     "problems_restore_for_outage",
     "scan_timers",
+    "survey_answer",
+    "survey_send",
+    "surveys_scan",
     "watchers_set",
 ]

@@ -319,11 +319,13 @@ def problem_clear(
     return problem
 
 
-def problem_reopen(problem: CustomerProblem, *, actor: Actor, reason: str) -> CustomerProblem:
+def problem_reopen(
+    problem: CustomerProblem, *, actor: Actor, reason: str, via: str = ""
+) -> CustomerProblem:
     """The customer (or an agent for them) says the problem is not fixed.
 
     Guard: cleared, a reason is given, within the confirmation window. Back to assigned,
-    with its targets and escalation as they were.
+    with its targets and escalation as they were. ``via`` says how (an e-mail link).
     """
     with transaction.atomic():
         problem = lock_problem(problem, actor=actor)
@@ -342,16 +344,23 @@ def problem_reopen(problem: CustomerProblem, *, actor: Actor, reason: str) -> Cu
             from_state=from_state,
             to_state=to_state,
             message=problem.status_change_reason,
+            data={"via": via} if via else None,
         )
     return problem
 
 
-def problem_close(problem: CustomerProblem, *, actor: Actor, confirmed: bool) -> CustomerProblem:
+def problem_close(
+    problem: CustomerProblem | int, *, actor: Actor, confirmed: bool, via: str = ""
+) -> CustomerProblem:
     """Close a cleared problem: ``confirmed`` when the customer confirmed the resolution
     (themselves, or through an agent); otherwise only once the window has passed.
 
-    Guard: cleared, and confirmed or the confirmation window has passed.
+    Guard: cleared, and confirmed or the confirmation window has passed. The satisfaction
+    survey is created in the same transaction and e-mailed after commit, exactly once.
+    ``via`` says how (an e-mail link, the confirmation timer).
     """
+    from problems.workflow.surveys import survey_start
+
     with transaction.atomic():
         problem = lock_problem(problem, actor=actor)
         now = timezone.now()
@@ -360,6 +369,11 @@ def problem_close(problem: CustomerProblem, *, actor: Actor, confirmed: bool) ->
         from_state, to_state = run_transition(problem, "close", actor=actor)
         problem.closed_at = now
         save_problem(problem)
+        data: dict[str, Any] = {"confirmed": confirmed}
+        if not confirmed:
+            data["reason"] = "confirmation_window_passed"
+        if via:
+            data["via"] = via
         record_event(
             problem,
             actor=actor,
@@ -371,8 +385,9 @@ def problem_close(problem: CustomerProblem, *, actor: Actor, confirmed: bool) ->
                 if confirmed
                 else "Closed: the confirmation window passed without an answer."
             ),
-            data={"confirmed": confirmed},
+            data=data,
         )
+        survey_start(problem, now=now)
     return problem
 
 
