@@ -24,6 +24,7 @@ urlpatterns = [
     path("desk/", include((desk_patterns, "desk"))),
     path("portal/", include((portal_patterns, "portal"))),
     path("answer/", include((closing_patterns, "closing"))),
+    path("reports/", include(("reporting.problem_report_urls", "problem_report"))),
     path("admin/", admin.site.urls),
     path("tmf-api/", include("problemdesk.api.urls")),
 ]
