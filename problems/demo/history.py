@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from problems import sla
 from problems.demo import texts
 from problems.demo.catalogue import DemoCatalogue
+from problems.demo.surveys import survey_record
 from problems.models import (
     ActivityKind,
     ActivityOutcome,
@@ -31,6 +32,7 @@ from problems.models import (
     ProblemEvent,
     RecoveryActivity,
     RestorationOutcome,
+    SatisfactionSurvey,
     State,
 )
 
@@ -66,6 +68,7 @@ class Plan:
     events: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     activities: list[dict[str, Any]] = field(default_factory=list)
+    surveys: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Simulator:
@@ -251,15 +254,29 @@ class Simulator:
             plan,
             closed_at,
             EventKind.CLOSED,
-            contact.username if confirmed else SYSTEM,
+            contact.username if confirmed else "confirmation timer",
             State.CLEARED,
             State.CLOSED,
             actor=contact if confirmed else None,
             message="The customer confirmed the resolution."
             if confirmed
             else "Closed: the confirmation window passed without an answer.",
-            data={"confirmed": confirmed},
+            data={"confirmed": confirmed}
+            if confirmed
+            else {"confirmed": False, "reason": "confirmation_window_passed"},
         )
+        survey = survey_record(
+            # Its own generator: the simulation's stream (and so every other demo row)
+            # stays what it was before surveys existed.
+            random.Random(f"{closed_at.isoformat()}/{contact.pk}"),
+            customer_id=problem.customer_id,
+            contact=contact,
+            closed_at=closed_at,
+            now=self.now,
+            is_security=problem.category.is_security if problem.category else False,
+        )
+        if survey is not None:
+            plan.surveys.append(survey)
         return self._finish(plan, State.CLOSED)
 
     def _created_at(
@@ -503,7 +520,12 @@ def write(plans: list[Plan]) -> None:
             _bulk_create(plans)
 
 
-CHILDREN = (("events", ProblemEvent), ("notes", Note), ("activities", RecoveryActivity))
+CHILDREN = (
+    ("events", ProblemEvent),
+    ("notes", Note),
+    ("activities", RecoveryActivity),
+    ("surveys", SatisfactionSurvey),
+)
 
 
 def _bulk_create(plans: list[Plan]) -> None:
