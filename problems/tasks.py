@@ -87,6 +87,27 @@ def send_survey(survey_id: int) -> bool:
     return survey_send(survey_id)
 
 
+@shared_task(
+    autoretry_for=(TransientDeliveryError, SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=notifications.MAX_ATTEMPTS,
+)
+def send_surveys(survey_ids: list[int]) -> int:
+    """E-mail the surveys of problems closed together; a retry sends only what failed."""
+    sent, failed = 0, 0
+    for survey_id in survey_ids:
+        try:
+            sent += survey_send(survey_id)
+        except (SMTPException, OSError) as error:
+            logger.warning("Survey %s not sent: %s", survey_id, error)
+            failed += 1
+    if failed:
+        raise TransientDeliveryError(f"{failed} survey(s) of {len(survey_ids)} not sent")
+    return sent
+
+
 @shared_task
 def scan_surveys() -> dict[str, int]:
     """Send surveys whose task was lost and the one reminder of unanswered ones (beat)."""

@@ -36,6 +36,7 @@ from problems.workflow.closing import (
     clearance_link_check,
     clearance_link_use,
     close_unconfirmed,
+    problems_close_unconfirmed,
 )
 from problems.workflow.lifecycle import (
     problem_apply_workaround,
@@ -100,6 +101,7 @@ __all__ = [
     "problem_resume",
     "problem_update",
     "problems_add_network_update",
+    "problems_close_unconfirmed",
     "problems_link_trouble_report",
     "problems_open_for_outage",
     "problems_restore_for_outage",

@@ -349,6 +349,9 @@ def problem_reopen(
     return problem
 
 
+WINDOW_PASSED = "Closed: the confirmation window passed without an answer."
+
+
 def problem_close(
     problem: CustomerProblem | int, *, actor: Actor, confirmed: bool, via: str = ""
 ) -> CustomerProblem:
@@ -359,7 +362,7 @@ def problem_close(
     survey is created in the same transaction and e-mailed after commit, exactly once.
     ``via`` says how (an e-mail link, the confirmation timer).
     """
-    from problems.workflow.surveys import survey_start
+    from problems.workflow.surveys import surveys_start
 
     with transaction.atomic():
         problem = lock_problem(problem, actor=actor)
@@ -380,14 +383,10 @@ def problem_close(
             kind=EventKind.CLOSED,
             from_state=from_state,
             to_state=to_state,
-            message=(
-                "The customer confirmed the resolution."
-                if confirmed
-                else "Closed: the confirmation window passed without an answer."
-            ),
+            message=("The customer confirmed the resolution." if confirmed else WINDOW_PASSED),
             data=data,
         )
-        survey_start(problem, now=now)
+        surveys_start([problem], now=now)
     return problem
 
 

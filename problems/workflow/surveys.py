@@ -9,16 +9,19 @@ back its mark, so the task's retry (or the beat scan) sends it again.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from problems import links
-from problems.models import CustomerProblem, SatisfactionSurvey, User
+from problems.models import Customer, CustomerProblem, SatisfactionSurvey, User
 from problems.workflow._base import InvalidInput, TransitionRefused
 
 logger = logging.getLogger(__name__)
@@ -28,51 +31,84 @@ UNSENT_AFTER = timedelta(minutes=2)
 SCAN_BATCH = 500
 
 
-def survey_recipient(problem: CustomerProblem) -> User | None:
-    """Whom to ask: the contact who reported it, else the customer's first default contact
-    (each active, with an address, of the problem's customer)."""
-    reporter = problem.reported_by
-    if (
-        reporter is not None
-        and reporter.is_active
-        and reporter.email
-        and reporter.customer_id == problem.customer_id
-    ):
-        return reporter
-    if problem.customer is None:
-        return None
-    return (
-        problem.customer.default_contacts.filter(is_active=True, customer=problem.customer)
-        .exclude(email="")
-        .order_by("pk")
-        .first()
-    )
+def survey_recipients(problems: Sequence[CustomerProblem]) -> dict[int, User]:
+    """Whom to ask, per problem id: the contact who reported it, else the customer's first
+    default contact (active, with an address, of the problem's customer). Security events
+    and problems without a customer get nobody. At most two queries for any number."""
+    asking = [
+        p
+        for p in problems
+        if p.customer_id is not None and not (p.category_id and p.category.is_security)  # type: ignore[union-attr]
+    ]
+    reporters = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in={p.reported_by_id for p in asking if p.reported_by_id},
+            is_active=True,
+        ).exclude(email="")
+    }
+    chosen: dict[int, User] = {}
+    missing: list[CustomerProblem] = []
+    for problem in asking:
+        reporter = reporters.get(problem.reported_by_id or 0)
+        if reporter is not None and reporter.customer_id == problem.customer_id:
+            chosen[problem.pk] = reporter
+        else:
+            missing.append(problem)
+    if missing:
+        first_contact: dict[int, User] = {}
+        links = (
+            Customer.default_contacts.through.objects.filter(
+                customer_id__in={p.customer_id for p in missing},
+                user__is_active=True,
+                user__customer_id=F("customer_id"),
+            )
+            .exclude(user__email="")
+            .select_related("user")
+            .order_by("user_id")
+        )
+        for link in links:
+            first_contact.setdefault(link.customer_id, link.user)
+        for problem in missing:
+            if problem.customer_id in first_contact:
+                chosen[problem.pk] = first_contact[problem.customer_id]
+    return chosen
 
 
-def survey_start(problem: CustomerProblem, *, now: datetime) -> SatisfactionSurvey | None:
-    """Create the survey of a problem closing now (inside its transaction) and e-mail it
-    after commit. None for a problem with nobody to ask, or a security event (which
-    customers never see)."""
-    if problem.customer_id is None or (problem.category and problem.category.is_security):
-        return None
-    recipient = survey_recipient(problem)
-    if recipient is None:
-        return None
-    survey = SatisfactionSurvey.objects.create(
-        problem=problem,
-        customer_id=problem.customer_id,
-        created_at=now,
-        recipient=recipient,
-        sent_to=recipient.email,
-    )
-    transaction.on_commit(lambda: _enqueue(survey.pk), robust=True)
-    return survey
+def surveys_start(
+    problems: Sequence[CustomerProblem], *, now: datetime
+) -> list[SatisfactionSurvey]:
+    """Create the surveys of problems closing now, inside the transaction that closes them,
+    and e-mail them after commit (one task per batch). A problem with nobody to ask gets
+    none. A fixed number of queries however many problems close together."""
+    recipients = survey_recipients(problems)
+    surveys = [
+        SatisfactionSurvey(
+            problem=problem,
+            customer_id=cast(int, problem.customer_id),  # only problems of a customer get one
+            created_at=now,
+            recipient=recipients[problem.pk],
+            sent_to=recipients[problem.pk].email,
+        )
+        for problem in problems
+        if problem.pk in recipients
+    ]
+    if not surveys:
+        return []
+    SatisfactionSurvey.objects.bulk_create(surveys, batch_size=1000)
+    ids = [survey.pk for survey in surveys]
+    transaction.on_commit(lambda: _enqueue(ids), robust=True)
+    return surveys
 
 
-def _enqueue(survey_id: int) -> None:
-    from problems.tasks import send_survey
+SURVEYS_PER_TASK = 200
 
-    send_survey.delay(survey_id)
+
+def _enqueue(survey_ids: list[int]) -> None:
+    from problems.tasks import send_surveys
+
+    for start in range(0, len(survey_ids), SURVEYS_PER_TASK):
+        send_surveys.delay(survey_ids[start : start + SURVEYS_PER_TASK])
 
 
 def survey_send(survey_id: int, *, reminder: bool = False) -> bool:

@@ -65,6 +65,32 @@ def test_the_due_problems_are_found_with_one_query(cleared):
     assert "confirm_by" in queries[0]["sql"]
 
 
+def test_closing_many_takes_a_fixed_number_of_queries(make_problem, alice, carla):
+    def close_all(count):
+        problems = [
+            clear(workflow.problem_assign(make_problem(), actor=alice, assignee=alice), alice)
+            for _ in range(count)
+        ]
+        latest = type(problems[0]).objects.get(pk=problems[-1].pk)
+        with (
+            time_machine.travel(latest.confirm_by + timedelta(minutes=1)),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert workflow.close_unconfirmed() == count
+        return len(queries)
+
+    assert close_all(2) == close_all(12)
+
+
+def test_a_problem_reopened_meanwhile_is_left_alone(cleared, alice):
+    cleared.refresh_from_db()
+    workflow.problem_reopen(cleared, actor=alice, reason="Not fixed after all.")
+    with time_machine.travel(cleared.confirm_by + timedelta(minutes=1)):
+        assert workflow.problems_close_unconfirmed([cleared.pk], now=cleared.confirm_by) == []
+    cleared.refresh_from_db()
+    assert cleared.state == State.ASSIGNED
+
+
 def test_the_beat_schedule_runs_both_scans(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "problems.tasks.close_unconfirmed_problems" in tasks_scheduled

@@ -49,6 +49,7 @@ def test_a_duplicated_task_sends_the_survey_once(
     # The broker delivers the task again (a worker died before acknowledging it).
     assert tasks.send_survey.apply(args=[survey.pk]).get() is False
     assert tasks.send_survey.delay(survey.pk).get() is False
+    assert tasks.send_surveys.apply(args=[[survey.pk, survey.pk]]).get() == 0
     assert len(surveys_to(mailoutbox, carla.email)) == 1
 
 
