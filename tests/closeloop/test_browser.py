@@ -68,3 +68,30 @@ def test_the_customer_confirms_from_the_email_and_answers_the_survey(
     survey_card = page.locator("#survey")
     expect(survey_card.locator("#survey-score")).to_have_text("4 out of 5")
     expect(survey_card).to_contain_text("Quick and kind.")
+
+
+def test_the_customer_says_it_is_not_fixed_from_the_email(
+    page: Page, live_server, assigned, alice, carla
+):
+    mail.outbox.clear()
+    workflow.problem_clear(
+        assigned, actor=alice, outcome="workaround", summary="Traffic rerouted for now."
+    )
+    body = last_mail_to(carla.email, "Cleared")
+    found = next(m for m in LINK.finditer(body) if m.group(2) == "not-fixed")
+    not_fixed = live_server.url + found.group(0)[found.group(0).index("/answer/") :]
+
+    page.goto(not_fixed)
+    expect(page.get_by_text("Traffic rerouted for now.")).to_be_visible()
+    page.get_by_role("button", name="Reopen the problem").click()
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    page.get_by_label("What is still wrong?").fill("Still no dial tone in the shop.")
+    page.get_by_role("button", name="Reopen the problem").click()
+    expect(page.get_by_role("heading", name="Reopened: we are on it again")).to_be_visible()
+    assigned.refresh_from_db()
+    assert assigned.state == State.ASSIGNED
+    reopened = assigned.events.get(kind="reopened")
+    assert reopened.message == "Still no dial tone in the shop." and reopened.actor == carla
+
+    page.goto(not_fixed)
+    expect(page.get_by_role("heading", name="This has been answered already")).to_be_visible()
