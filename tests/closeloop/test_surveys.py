@@ -1,6 +1,8 @@
 """The satisfaction survey: created on close by any path, e-mailed exactly once (even when
 its task runs twice), reminded once, answered once."""
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -86,7 +88,7 @@ def test_a_second_close_attempt_makes_no_second_survey(
     assert len(surveys_to(mailoutbox, carla.email)) == 1
 
 
-@pytest.mark.parametrize("path", ["agent", "portal", "timer"])
+@pytest.mark.parametrize("path", ["agent", "portal", "api", "timer"])
 def test_every_way_of_closing_starts_the_survey(
     path, cleared, alice, carla, django_capture_on_commit_callbacks
 ):
@@ -100,6 +102,16 @@ def test_every_way_of_closing_starts_the_survey(
         elif path == "portal":
             response = client_for(carla).post(f"/portal/problems/{cleared.pk}/do/close/")
             assert response.status_code == 302
+        elif path == "api":  # TMF621, as the customer's contact with their own password
+            credentials = base64.b64encode(b"carla:secret").decode()
+            response = Client().generic(
+                "PATCH",
+                f"/tmf-api/troubleTicket/v4/troubleTicket/{cleared.pk}",
+                json.dumps({"status": "closed"}),
+                content_type="application/merge-patch+json",
+                HTTP_AUTHORIZATION=f"Basic {credentials}",
+            )
+            assert response.status_code == 200, response.content
         else:
             with time_machine.travel(cleared.confirm_by + timedelta(seconds=1)):
                 workflow.close_unconfirmed()
