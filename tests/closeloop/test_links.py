@@ -173,3 +173,14 @@ def test_the_second_use_through_the_workflow_finds_it_used(clearance_mail):
     first = workflow.clearance_link_use(token, action=links.CONFIRM)
     second = workflow.clearance_link_use(token, action=links.CONFIRM)
     assert (first.kind, second.kind) == ("closed", "used")
+
+
+def test_a_link_after_the_automatic_close_says_why_it_closed(clearance_mail, assigned):
+    assigned.refresh_from_db()
+    with time_machine.travel(assigned.confirm_by + timedelta(hours=1)):
+        workflow.close_unconfirmed()
+        page = Client().get(links_in(clearance_mail.body)["not-fixed"])
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "because the time to confirm had passed" in text
+    assert "Report a problem" in text
