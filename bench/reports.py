@@ -101,7 +101,8 @@ def main() -> int:
                 customer, Period.from_preset(preset), for_customer=False
             )
         )
-        print(f"{'customer':<16}{preset + f' ({busiest["n"]:,} pb)':<26}{median:>10.3f}{worst:>10.3f}")
+        label = f"{preset} ({busiest['n']:,} problems)"
+        print(f"{'customer':<16}{label:<26}{median:>10.3f}{worst:>10.3f}")
     return 0
 
 

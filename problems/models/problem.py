@@ -339,6 +339,20 @@ class CustomerProblem(ConcurrentTransitionMixin, Clocked):
             ),
             # API clients synchronise with ``lastUpdate.gt=``.
             models.Index(fields=["updated_at"], name="problem_updated_at"),
+            # Management reports count milestones in a period (reporting.metrics).
+            models.Index(
+                fields=["cleared_at"],
+                condition=Q(cleared_at__isnull=False),
+                name="problem_cleared_at",
+            ),
+            models.Index(
+                fields=["closed_at"], condition=Q(closed_at__isnull=False), name="problem_closed_at"
+            ),
+            models.Index(
+                fields=["cancelled_at"],
+                condition=Q(cancelled_at__isnull=False),
+                name="problem_cancelled_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -19,6 +19,22 @@ from problems.models import (
 )
 from reporting.period import Period, ReportScope
 from tests import factories
+from tests.support import CHROMIUM, CHROMIUM_ARGS, browser_tests_last
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    browser_tests_last(items)
+
 
 PERIOD = Period.from_days(date(2026, 3, 2), date(2026, 3, 15))
 
