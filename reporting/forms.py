@@ -26,6 +26,14 @@ class PeriodForm(forms.Form):
         label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if select else ("form-control form-control-sm")
+            )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         preset = data.get("preset") or DEFAULT_PRESET

@@ -4,22 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('problems', '0008_satisfaction_surveys'),
+        ("problems", "0008_satisfaction_surveys"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='customerproblem',
-            index=models.Index(condition=models.Q(('cleared_at__isnull', False)), fields=['cleared_at'], name='problem_cleared_at'),
+            model_name="customerproblem",
+            index=models.Index(
+                condition=models.Q(("cleared_at__isnull", False)),
+                fields=["cleared_at"],
+                name="problem_cleared_at",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customerproblem',
-            index=models.Index(condition=models.Q(('closed_at__isnull', False)), fields=['closed_at'], name='problem_closed_at'),
+            model_name="customerproblem",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", False)),
+                fields=["closed_at"],
+                name="problem_closed_at",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customerproblem',
-            index=models.Index(condition=models.Q(('cancelled_at__isnull', False)), fields=['cancelled_at'], name='problem_cancelled_at'),
+            model_name="customerproblem",
+            index=models.Index(
+                condition=models.Q(("cancelled_at__isnull", False)),
+                fields=["cancelled_at"],
+                name="problem_cancelled_at",
+            ),
         ),
     ]
