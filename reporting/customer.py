@@ -14,6 +14,7 @@ from reporting.metrics.satisfaction import Satisfaction, satisfaction
 from reporting.metrics.times import Targets, targets
 from reporting.metrics.volumes import Volumes
 from reporting.period import Period, ReportScope
+from reporting.sql import without_jit
 from services.models import ReportState, Service, ServiceTroubleReport, Subscription
 
 # The list of problems in a summary shows at most this many (the counts cover them all).
@@ -68,6 +69,13 @@ def customer_summary(customer: Any, period: Period, *, for_customer: bool) -> Cu
         )
         .order_by("-created_at", "-pk")
     )
+    with without_jit():
+        return _summary(customer, period, scope, listed, for_customer)
+
+
+def _summary(
+    customer: Any, period: Period, scope: ReportScope, listed: Any, for_customer: bool
+) -> CustomerSummary:
     return CustomerSummary(
         customer=customer,
         period=period,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from reporting.metrics import quality, satisfaction, times, trends, volumes
 from reporting.period import ReportScope
+from reporting.sql import without_jit
 from reporting.tables import Cell, Table, hours, percent, score
 
 # Export file names and the page's section order.
@@ -38,7 +39,8 @@ def build_report(scope: ReportScope, *, only: str | None = None) -> ManagementRe
     The page pages through the comments itself: they are a table only when asked for."""
     keys = (only,) if only else tuple(key for key in TABLE_KEYS if key != "comments")
     memo: dict[str, object] = {}
-    return ManagementReport(scope, {key: BUILDERS[key](scope, memo) for key in keys})
+    with without_jit():
+        return ManagementReport(scope, {key: BUILDERS[key](scope, memo) for key in keys})
 
 
 def _backlog(scope: ReportScope, memo: dict[str, object]) -> dict[str, int]:

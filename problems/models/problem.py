@@ -353,6 +353,11 @@ class CustomerProblem(ConcurrentTransitionMixin, Clocked):
                 condition=Q(cancelled_at__isnull=False),
                 name="problem_cancelled_at",
             ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(closed_at__isnull=True, cancelled_at__isnull=True),
+                name="problem_not_terminal",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 
-from problems.models import ACTIVE_STATES, EventKind, ProblemEvent
+from problems.models import ACTIVE_STATES, EventKind, ProblemEvent, State
 from reporting.metrics import between, events_in_period, problems_in_scope
 from reporting.period import ReportScope
 
@@ -40,22 +40,37 @@ def volumes(scope: ReportScope) -> Volumes:
 def backlog_ageing(scope: ReportScope) -> dict[str, int]:
     """Problems open at the end of the period, by age then; key ``total`` for all of them.
 
-    Candidates are read from timestamps (reported before the end, not closed or cancelled
-    before it); whether each was active or cleared at that instant comes from its last
-    state change before the end, one index lookup on (problem, created_at) per candidate.
+    Candidates are read from timestamps: reported before the end, not closed or cancelled
+    before it. Whether each was active or cleared at that instant: a problem never
+    reopened was cleared then exactly when its ``cleared_at`` is before the end; for the
+    few ever reopened (``cleared_at`` was reset), the event log says, by their last state
+    change before the end (one index lookup each). The CASE keeps the lookups to those.
     """
     end = scope.period.end
-    state_then = Subquery(
+    reopened = ProblemEvent.objects.filter(kind=EventKind.REOPENED).values("problem")
+    state_from_log = Subquery(
         ProblemEvent.objects.filter(problem=OuterRef("pk"), created_at__lt=end)
         .exclude(to_state="")
         .order_by("-created_at", "-id")
         .values("to_state")[:1]
     )
+    state_then = Case(
+        When(pk__in=reopened, then=state_from_log),
+        When(cleared_at__lt=end, then=Value(State.CLEARED)),
+        default=Value(State.OPEN),  # not cleared: open, assigned or in jeopardy, all active
+        output_field=CharField(),
+    )
+    # Not closed or cancelled before the end (a problem is never both), written as three
+    # indexed alternatives that PostgreSQL combines (BitmapOr): closed after the end,
+    # cancelled after the end, or neither yet (partial index problem_not_terminal).
+    not_ended_before = (
+        Q(closed_at__gte=end)
+        | Q(cancelled_at__gte=end)
+        | Q(closed_at__isnull=True, cancelled_at__isnull=True)
+    )
     open_then = (
         problems_in_scope(scope)
-        .filter(created_at__lt=end)
-        .exclude(closed_at__lt=end)
-        .exclude(cancelled_at__lt=end)
+        .filter(not_ended_before, created_at__lt=end)
         .annotate(state_then=state_then)
         .filter(state_then__in=ACTIVE_STATES)
     )
