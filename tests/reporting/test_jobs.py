@@ -127,3 +127,16 @@ def test_the_weekly_summary_is_sent_once_per_week(march: Any, sue: Any, settings
 def test_the_weekly_summary_is_on_the_beat_schedule(settings: Any) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["weekly-report-summary"]
     assert entry["task"] == "reporting.tasks.send_weekly_summary"
+
+
+def test_a_customer_summary_pdf_in_the_background(march: Any, sue: Any) -> None:
+    client = logged_in(sue)
+    page = client.get(reverse("reporting:customer", args=[march.company.pk]) + "?" + MARCH)
+    assert 'value="customer_pdf"' in page.content.decode()
+    job = job_start(owner=sue, kind="customer_pdf", query=f"{MARCH}&customer={march.company.pk}")
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.file.open("rb").read(4) == b"%PDF"
+    report = client.get(reverse("reporting:report") + f"?{MARCH}&customer={march.company.pk}")
+    assert reverse("reporting:customer", args=[march.company.pk]) in report.content.decode()
