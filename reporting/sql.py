@@ -112,13 +112,13 @@ def distribution(queryset: QuerySet[Any], value: Expression) -> Distribution:
     rows = queryset.order_by().annotate(_value=value).filter(_value__isnull=False)
     if connection.vendor == "postgresql":
         figures = rows.aggregate(
-            n=Count("pk"),
+            n=Count("_value"),
             mean=Avg("_value"),
             median=PercentileCont("_value", 0.5),
             p90=PercentileCont("_value", 0.9),
         )
         return Distribution(figures["n"], figures["mean"], figures["median"], figures["p90"])
-    figures = rows.aggregate(n=Count("pk"), mean=Avg("_value"))
+    figures = rows.aggregate(n=Count("_value"), mean=Avg("_value"))
     median, p90 = _window_percentiles(rows.values("_value"), (0.5, 0.9))
     return Distribution(figures["n"], figures["mean"], median, p90)
 

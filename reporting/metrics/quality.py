@@ -63,7 +63,7 @@ def reopens(scope: ReportScope) -> Reopens:
     closed = (
         problems_in_scope(scope)
         .filter(**between("closed_at", scope))
-        .aggregate(n=Count("pk"), first=Count("pk", filter=~Q(pk__in=ever_reopened)))
+        .aggregate(n=Count("*"), first=Count("created_at", filter=~Q(pk__in=ever_reopened)))
     )
     return Reopens(
         clearances=events_in_period(scope, EventKind.CLEARED).count(),
@@ -78,7 +78,7 @@ def cancellation_reasons(scope: ReportScope) -> list[tuple[str, int]]:
         problems_in_scope(scope)
         .filter(**between("cancelled_at", scope))
         .values("cancellation_kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     found = {row["cancellation_kind"]: row["n"] for row in rows}
     return [(label, found.get(value, 0)) for value, label in CancellationKind.choices]
@@ -98,7 +98,7 @@ def root_cause_pareto(scope: ReportScope) -> list[ParetoRow]:
         .filter(**between("cleared_at", scope))
         .annotate(cause=cause)
         .values("cause")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     inner, params = grouped.query.sql_with_params()
     # Running totals over the grouped counts: window functions over an aggregate, which
@@ -121,6 +121,6 @@ def known_error_hits(scope: ReportScope) -> tuple[int, int]:
     figures = (
         problems_in_scope(scope)
         .filter(**between("created_at", scope))
-        .aggregate(n=Count("pk"), hits=Count("pk", filter=Q(known_error__isnull=False)))
+        .aggregate(n=Count("*"), hits=Count("created_at", filter=Q(known_error__isnull=False)))
     )
     return figures["n"], figures["hits"]

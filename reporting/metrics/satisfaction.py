@@ -32,8 +32,8 @@ def surveys_in_scope(scope: ReportScope) -> QuerySet[SatisfactionSurvey]:
 def satisfaction(scope: ReportScope) -> Satisfaction:
     answered = Q(answered_at__isnull=False)
     figures = surveys_in_scope(scope).aggregate(
-        sent=Count("pk", filter=Q(sent_at__isnull=False)),
-        answered=Count("pk", filter=answered),
+        sent=Count("created_at", filter=Q(sent_at__isnull=False)),
+        answered=Count("created_at", filter=answered),
         average=Avg("score", filter=answered),
     )
     return Satisfaction(figures["sent"], figures["answered"], figures["average"])

@@ -63,7 +63,7 @@ def targets(scope: ReportScope) -> Targets:
     problems = problems_in_scope(scope)
     cleared = problems.filter(**between("cleared_at", scope), restore_by__isnull=False)
     restored = cleared.aggregate(
-        n=Count("pk"), within=Count("pk", filter=Q(cleared_at__lte=F("restore_by")))
+        n=Count("*"), within=Count("created_at", filter=Q(cleared_at__lte=F("restore_by")))
     )
     jeopardy = events_in_period(scope, EventKind.IN_JEOPARDY).values("problem").distinct()
     passed_end = min(scope.period.end, timezone.now())
@@ -87,7 +87,7 @@ def escalations_by_level(scope: ReportScope) -> dict[int, int]:
         events_in_period(scope, EventKind.ESCALATED)
         .annotate(level=KT("data__to_level"))
         .values("level")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by("level")
     )
     found = {int(row["level"]): row["n"] for row in rows if row["level"] is not None}
@@ -97,8 +97,8 @@ def escalations_by_level(scope: ReportScope) -> dict[int, int]:
 def hold(scope: ReportScope) -> Hold:
     cleared = problems_in_scope(scope).filter(**between("cleared_at", scope))
     figures = cleared.aggregate(
-        n=Count("pk"),
-        held=Count("pk", filter=Q(time_on_hold__gt=timedelta(0))),
+        n=Count("*"),
+        held=Count("created_at", filter=Q(time_on_hold__gt=timedelta(0))),
         seconds=Sum(DurationSeconds(F("time_on_hold"))),
     )
     return Hold(

@@ -55,7 +55,7 @@ def _counts(
     rows: QuerySet[Any], field: str, grain: str, **extra: Any
 ) -> dict[date, dict[str, Any]]:
     trunc = TruncWeek(field) if grain == "week" else TruncMonth(field)
-    grouped = rows.annotate(bucket=trunc).values("bucket").annotate(n=Count("pk"), **extra)
+    grouped = rows.annotate(bucket=trunc).values("bucket").annotate(n=Count("*"), **extra)
     return {_as_date(row["bucket"]): row for row in grouped.order_by("bucket")}
 
 
@@ -76,7 +76,7 @@ def trends(scope: ReportScope, grain: str | None = None) -> list[TrendRow]:
         problems.filter(**between("cleared_at", scope), restore_by__isnull=False),
         "cleared_at",
         grain,
-        within=Count("pk", filter=Q(cleared_at__lte=F("restore_by"))),
+        within=Count("created_at", filter=Q(cleared_at__lte=F("restore_by"))),
     )
     closed = _counts(problems.filter(**between("closed_at", scope)), "closed_at", grain)
     cancelled = _counts(problems.filter(**between("cancelled_at", scope)), "cancelled_at", grain)

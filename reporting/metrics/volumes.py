@@ -74,12 +74,12 @@ def backlog_ageing(scope: ReportScope) -> dict[str, int]:
         .annotate(state_then=state_then)
         .filter(state_then__in=ACTIVE_STATES)
     )
-    counts = {"total": Count("pk")}
+    counts = {"total": Count("*")}
     for index, (_, low, high) in enumerate(AGEING_BUCKETS):
         condition = Q(created_at__lte=end - low)
         if high is not None:
             condition &= Q(created_at__gt=end - high)
-        counts[f"bucket{index}"] = Count("pk", filter=condition)
+        counts[f"bucket{index}"] = Count("created_at", filter=condition)
     figures = open_then.aggregate(**counts)
     result = {"total": figures["total"]}
     for index, (label, _, _) in enumerate(AGEING_BUCKETS):
