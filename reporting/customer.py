@@ -6,7 +6,7 @@ their satisfaction. The same figures as the management report, narrowed to the c
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from problems.models import CustomerProblem
 from reporting.metrics import between, problems_in_scope, volumes
@@ -59,16 +59,9 @@ def _outages(customer: Any, period: Period) -> QuerySet[ServiceTroubleReport]:
 
 def customer_summary(customer: Any, period: Period, *, for_customer: bool) -> CustomerSummary:
     scope = ReportScope(period, {"customer": customer.pk}, exclude_security=for_customer)
-    listed = (
-        problems_in_scope(scope)
-        .filter(
-            Q(**between("created_at", scope))
-            | Q(**between("cleared_at", scope))
-            | Q(**between("closed_at", scope))
-            | Q(**between("cancelled_at", scope))
-        )
-        .order_by("-created_at", "-pk")
-    )
+    # Newest first from the (customer, created_at) index; the count is the volume opened.
+    listed = problems_in_scope(scope).filter(**between("created_at", scope))
+    listed = listed.order_by("-created_at", "-pk")
     with without_jit():
         return _summary(customer, period, scope, listed, for_customer)
 
@@ -76,7 +69,7 @@ def customer_summary(customer: Any, period: Period, *, for_customer: bool) -> Cu
 def _summary(
     customer: Any, period: Period, scope: ReportScope, listed: Any, for_customer: bool
 ) -> CustomerSummary:
-    return CustomerSummary(
+    summary = CustomerSummary(
         customer=customer,
         period=period,
         volumes=volumes.volumes(scope),
@@ -84,7 +77,9 @@ def _summary(
         targets=targets(scope),
         satisfaction=satisfaction(scope),
         problems=list(listed[:PROBLEM_LIST_LIMIT]),
-        problem_count=listed.count(),
+        problem_count=0,  # set below from the volumes
         outages=list(_outages(customer, period)),
         for_customer=for_customer,
     )
+    summary.problem_count = summary.volumes.opened
+    return summary

@@ -346,6 +346,8 @@ class CustomerProblem(ConcurrentTransitionMixin, Clocked):
                 include=["responded_at", "known_error"],
                 name="problem_reported_cover",
             ),
+            # A customer's summary lists their problems of a period, newest first.
+            models.Index(fields=["customer", "created_at"], name="problem_customer_reported"),
             models.Index(
                 fields=["cleared_at"],
                 include=["created_at", "time_on_hold", "restore_by"],
