@@ -48,6 +48,10 @@ class ReportJob(models.Model):
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
 
     @property
+    def file_name(self) -> str:
+        return (self.file.name or "").rsplit("/", 1)[-1]
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 

@@ -58,6 +58,6 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404("The file is not ready.")
-    name = (job.file.name or "export").rsplit("/", 1)[-1]
+    name = job.file_name or "export"
     response: HttpResponse = FileResponse(job.file.open("rb"), as_attachment=True, filename=name)  # type: ignore[assignment]
     return response

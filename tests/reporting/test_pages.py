@@ -146,3 +146,16 @@ def test_a_customer_summary_leaves_out_security_events(
     html = logged_in(carla).get(reverse("reporting_portal:summary") + "?" + MARCH).content.decode()
     assert 'data-figure="opened">5<' in html
     assert "Intrusion" not in html
+
+
+def test_the_comments_page_through_htmx(march: Any, sue: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr("reporting.views.management.COMMENTS_PER_PAGE", 1)
+    client = logged_in(sue)
+    html = client.get(reverse("reporting:report") + "?" + MARCH).content.decode()
+    assert "Page 1 of 2" in html and "Took too long" in html and "Quick fix" not in html
+    part = client.get(
+        reverse("reporting:report") + "?" + MARCH + "&part=comments&page=2",
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Quick fix" in part and "Took too long" not in part
+    assert "<html" not in part and "Volumes" not in part
