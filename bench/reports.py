@@ -70,9 +70,17 @@ def main() -> int:
     busiest = (
         CustomerProblem.objects.values("customer").annotate(n=Count("pk")).order_by("-n").first()
     )
-    team = CustomerProblem.objects.exclude(team=None).values_list("team", flat=True).first()
+    biggest_team = (
+        CustomerProblem.objects.exclude(team=None)
+        .values("team")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    team = biggest_team["team"]
     print(f"{problems:,} problems, {surveys:,} surveys, on {connection.vendor}")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"one team: the largest, {biggest_team['n']:,} problems")
 
     def timed(function: object) -> tuple[float, float]:
         times = []
