@@ -122,6 +122,12 @@ def shoot(base: str, picks: dict[str, int]) -> list[Path]:
         customer.goto(f"{base}/portal/report/")
         save(customer, "10-portal-report")
 
+        supervisor.goto(f"{base}/reports/?preset=last_90_days")
+        supervisor.wait_for_load_state("networkidle")
+        save(supervisor, "30-management-report")
+        customer.goto(f"{base}/portal/summary/?preset=last_90_days")
+        save(customer, "31-customer-summary")
+
         phone = page_for("agent", PHONE)
         phone.goto(f"{base}/desk/?queue=open")
         save(phone, "11-phone-desk-queue", full=False)

@@ -13,6 +13,7 @@ import ipaddress
 import re
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from problemdesk.env import (
@@ -360,6 +361,16 @@ HUB_BACKOFF_BASE_SECONDS = env_int("HUB_BACKOFF_BASE_SECONDS", 30, minimum=1)
 HUB_BACKOFF_MAX_SECONDS = env_int("HUB_BACKOFF_MAX_SECONDS", 3600, minimum=1)
 HUB_DELIVERY_TIMEOUT_SECONDS = env_int("HUB_DELIVERY_TIMEOUT_SECONDS", 5, minimum=1)
 HUB_COUNTDOWN_MAX_SECONDS = 300  # longer waits are left to the periodic resend
+# The reports' covering indexes (problems/0010) include non-key columns on PostgreSQL;
+# SQLite builds them without, which is all it needs (it warns with models.W040).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# Management reports (reporting/): the weekly summary to supervisors, Monday 07:00.
+REPORTS_WEEKLY_SUMMARY = env_bool("REPORTS_WEEKLY_SUMMARY", True)
+CELERY_BEAT_SCHEDULE["weekly-report-summary"] = {
+    "task": "reporting.tasks.send_weekly_summary",
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+}
 CELERY_BEAT_SCHEDULE["resend-hub-deliveries"] = {
     "task": "problemdesk.api.tasks.resend_hub_deliveries",
     "schedule": env_int("HUB_RESEND_SECONDS", 30, minimum=5),

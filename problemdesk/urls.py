@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from problems.urls import closing_patterns, desk_patterns, portal_patterns
 from problems.views.access import home
+from reporting.urls import portal_patterns as report_portal_patterns
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -22,9 +23,11 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("desk/", include((desk_patterns, "desk"))),
+    path("portal/summary/", include((report_portal_patterns, "reporting_portal"))),
     path("portal/", include((portal_patterns, "portal"))),
     path("answer/", include((closing_patterns, "closing"))),
     path("reports/", include(("reporting.problem_report_urls", "problem_report"))),
+    path("reports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
     path("tmf-api/", include("problemdesk.api.urls")),
 ]
