@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from problems.urls import desk_patterns, portal_patterns
 from problems.views.access import home
+from services.urls import network_patterns
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -21,6 +22,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("desk/network/", include((network_patterns, "network"))),
     path("desk/", include((desk_patterns, "desk"))),
     path("portal/", include((portal_patterns, "portal"))),
     path("admin/", admin.site.urls),
