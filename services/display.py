@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from problems.display import NOT_APPLICABLE, SOON, TimeLeft, duration
 from services.models import PerceivedSeverity, ReportState, ServiceTroubleReport
 
-SEVERITY_TONES = {
+SEVERITY_TONES: dict[str, str] = {
     PerceivedSeverity.CRITICAL: "danger",
     PerceivedSeverity.MAJOR: "warning",
     PerceivedSeverity.MINOR: "info",
@@ -19,7 +19,7 @@ SEVERITY_TONES = {
     PerceivedSeverity.INDETERMINATE: "secondary",
     PerceivedSeverity.CLEARED: "success",
 }
-REPORT_STATE_TONES = {
+REPORT_STATE_TONES: dict[str, str] = {
     ReportState.ACKNOWLEDGED: "primary",
     ReportState.IN_PROGRESS: "info",
     ReportState.HELD: "secondary",

@@ -187,10 +187,12 @@ def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     report = selectors.trouble_report_get_for_user(user=request.user, pk=pk)
     label, form_class, run, done_text = _button(report, request.user, name)
     if run is None:  # e.g. a page left open while someone else moved the report on
+        why = _refusal(report, request.user, name)
         messages.error(
             request,
-            f"“{label}” is not possible now: the report is "
-            f"{report.get_state_display().lower()}. The page shows what you can do.",
+            f"“{label}” is not possible now: "
+            + (why or f"the report is {report.get_state_display().lower()}.")
+            + " The page shows what you can do.",
         )
         return redirect(report_url(report))
     form = posted_form(request, form_class or forms.Form)
@@ -205,24 +207,46 @@ def report_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 def _button(report: ServiceTroubleReport, user: Any, name: str) -> tuple[str, Any, Any, str]:
+    """The button's label, form, workflow call (None when not possible now) and message."""
     if name in OPERATIONS:
         operation = OPERATIONS[name]
         offered = operation.offered(report, user)
-        return (
-            operation.label,
-            operation.form,
-            operation.run if offered else None,
-            operation.done,
-        )
-    available = {t.name: t for t in selectors.available_transitions(report, user)}
+        return operation.label, operation.form, operation.run if offered else None, operation.done
+    available = {t.name for t in selectors.available_transitions(report, user)}
     action = transitions.ACTIONS[name]
-    label = (
-        available[name].custom.get("label", name)
-        if name in available
-        else name.replace("_", " ").capitalize()
-    )
     run = action.run if name in available else None
-    return label, action.form, run, f"{REPORT_PAST_TENSE[name].capitalize()}."
+    return _label(report, name), action.form, run, f"{REPORT_PAST_TENSE[name].capitalize()}."
+
+
+def _transitions_named(report: ServiceTroubleReport, name: str) -> list[Any]:
+    return [
+        t
+        for t in report.get_all_state_transitions()  # type: ignore[attr-defined]
+        if t.name == name
+    ]
+
+
+def _label(report: ServiceTroubleReport, name: str) -> str:
+    for transition in _transitions_named(report, name):
+        return str(transition.custom.get("label", name))
+    return name.replace("_", " ").capitalize()
+
+
+def _refusal(report: ServiceTroubleReport, user: Any, name: str) -> str:
+    """Why a transition is not possible now: the state, the permission, or the first
+    situational guard that refuses (guards on the form's input are the form's)."""
+    if name in OPERATIONS:
+        return ""
+    here = [t for t in _transitions_named(report, name) if t.source in (report.state, "*")]
+    if not here:
+        return f"the report is {report.get_state_display().lower()}."
+    transition = here[0]
+    if not transition.has_perm(report, user):
+        return "you may not do this."
+    for condition in transition.conditions:
+        if not getattr(condition, "needs_input", False) and not condition(report):
+            return str(getattr(condition, "refusal", "a condition is not met."))
+    return ""
 
 
 @network_required
