@@ -188,3 +188,16 @@ def outage(
     raise_alarm(on="spare-1", perceivedSeverity="minor", sourceSystemId="nms-2")
     raise_alarm(on="dslam-york-1", perceivedSeverity="warning")
     return ServiceTroubleReport.objects.get(pk=result.trouble_report_id), own
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    from tests.support import CHROMIUM, CHROMIUM_ARGS
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from tests.support import browser_tests_last
+
+    browser_tests_last(items)
