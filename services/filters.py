@@ -60,6 +60,7 @@ class AlarmFilter(django_filters.FilterSet):
         queryset=Service.objects.filter(is_active=True),
         method="filter_service",
         empty_label="Any service",
+        label="Service",
     )
     raised_after = django_filters.DateTimeFilter(
         field_name="raised_at", lookup_expr="gte", label="Raised from", widget=DATETIME_INPUT

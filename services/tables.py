@@ -20,7 +20,11 @@ class AlarmTable(tables.Table):
     selected = tables.CheckBoxColumn(
         accessor="pk",
         attrs={
-            "th__input": {"aria-label": "Select every alarm on this page", "data-select-all": ""},
+            "th__input": {
+                "aria-label": "Select every alarm on this page",
+                "data-select-all": "",
+                "class": "form-check-input",
+            },
             "td__input": {"class": "form-check-input", "name": "selected"},
         },
         orderable=False,
@@ -28,14 +32,24 @@ class AlarmTable(tables.Table):
     severity = tables.Column(
         verbose_name="Severity", accessor="highest_severity", order_by=("highest_severity",)
     )
-    alarmed_object_id = tables.Column(verbose_name="Alarmed object")
+    alarmed_object_id = tables.Column(
+        verbose_name="Alarmed object", attrs={"td": {"class": "text-nowrap"}}
+    )
     probable_cause = tables.Column(verbose_name="Cause")
     source_system_id = tables.Column(verbose_name="Source")
-    raised_at = tables.DateTimeColumn(verbose_name="Raised", format="j M H:i:s")
-    last_seen_at = tables.DateTimeColumn(verbose_name="Last seen", format="j M H:i:s")
+    raised_at = tables.DateTimeColumn(
+        verbose_name="Raised", format="j M H:i:s", attrs={"td": {"class": "text-nowrap small"}}
+    )
+    last_seen_at = tables.DateTimeColumn(
+        verbose_name="Last seen", format="j M H:i:s", attrs={"td": {"class": "text-nowrap small"}}
+    )
     occurrences = tables.Column(verbose_name="Count", attrs={"td": {"class": "text-end"}})
     ack_state = tables.Column(verbose_name="State", order_by=("state", "ack_state"))
-    trouble_report = tables.Column(verbose_name="Trouble report", order_by=("trouble_report_id",))
+    trouble_report = tables.Column(
+        verbose_name="Trouble report",
+        order_by=("trouble_report_id",),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     actions = tables.Column(
         verbose_name="Actions",
         accessor="pk",

@@ -81,10 +81,11 @@ def report_context(request: HttpRequest, report: ServiceTroubleReport, **forms: 
     alarms = selectors.report_alarms(report)
     links = LinkedProblemTable(selectors.linked_problem_rows(report), prefix="problems_")
     summary = selectors.impact_summary(report)
+    pages = max(1, -(-summary.linked_problem_count // LINKED_PER_PAGE))
     links.paginate(
         _KnownCountPaginator,
         LINKED_PER_PAGE,
-        _page(request, "problems_page"),
+        min(_page(request, "problems_page"), pages),  # past the end: the last page
         known_count=summary.linked_problem_count,
     )
     events = Paginator(

@@ -123,6 +123,12 @@ class TestReportPage:
         assert 'data-count="linked">1<' in page and own.reference in page
         assert "Reported, then linked" in page
 
+    def test_a_page_of_linked_problems_past_the_end_shows_the_last(self, outage, nora):
+        report, own = outage
+        for query in ("?problems_page=99", "?problems_page=x", "?events_page=99"):
+            response = client_for(nora).get(page_url(report) + query)
+            assert response.status_code == 200 and own.reference in response.content.decode()
+
     def test_only_the_transitions_this_person_may_do_now_are_buttons(self, outage, nora):
         report, _ = outage
         page = client_for(nora).get(page_url(report)).content.decode()
