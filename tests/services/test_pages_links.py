@@ -112,3 +112,21 @@ def test_the_portal_shows_the_faults_reference_only(outage, carla, nora):
     assert "/desk/network/" not in page
     assert report.root_cause_resource.code not in page  # no network internals
     assert "nora" not in page.lower()
+
+
+def test_problems_proposed_for_clearing_have_their_own_queue(
+    outage, nora, alice, make_problem, django_capture_on_commit_callbacks
+):
+    """The report is resolved; Acme's problem is still open (unassigned), so it cannot be
+    cleared for the customer: it is proposed for clearing and an agent finds it here."""
+    report, own = outage
+    other = make_problem(title="Printer jammed")
+    workflow.trouble_report_assign(report, actor=nora, assignee=nora)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.trouble_report_resolve(report, actor=nora, outcome="restored", summary="Fixed")
+    own.refresh_from_db()
+    assert own.clearance_proposed_at is not None
+    response = client_for(alice).get(reverse("desk:queue"), {"queue": "restored"})
+    listed = [row.record.pk for row in response.context["table"].page.object_list]
+    assert listed == [own.pk] and other.pk not in listed
+    assert "Service restored: to clear" in response.content.decode()
