@@ -11,6 +11,7 @@ from services.localisation import components_of
 from services.models import (
     ACTIVE_REPORT_STATES,
     RAISED_STATES,
+    WAITING_STATES,
     AckState,
     PerceivedSeverity,
     ReportState,
@@ -118,6 +119,7 @@ class AlarmFilter(django_filters.FilterSet):
 
 REPORT_STATES = [
     ("active", "Active"),
+    ("waiting", "Held or pending"),
     *ReportState.choices,
     ("any", "Any state"),
 ]
@@ -176,6 +178,8 @@ class TroubleReportFilter(django_filters.FilterSet):
     def filter_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == "active":
             return queryset.filter(state__in=ACTIVE_REPORT_STATES)
+        if value == "waiting":
+            return queryset.filter(state__in=WAITING_STATES)
         if value in ReportState.values:
             return queryset.filter(state=value)
         return queryset

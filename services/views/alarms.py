@@ -36,6 +36,9 @@ def alarm_list(request: HttpRequest) -> HttpResponse:
     alarms = selectors.alarm_list_for_user(user=user, raised_only=False)
     filters = AlarmFilter(request.GET, queryset=alarms)
     rows = filters.qs if filters.is_valid() else alarms.raised()
+    if filters.is_valid() and filters.form.cleaned_data.get("state") in ("cleared", "any"):
+        # History reads newest first; most severe first is the live view's order.
+        rows = rows.order_by("-raised_at", "-id")
     table = AlarmTable(
         rows,
         can_acknowledge=user.has_perm("services.acknowledge_alarm"),

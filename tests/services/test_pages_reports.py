@@ -61,6 +61,7 @@ class TestQueue:
         ("query", "which"),
         [
             ({"state": "in_progress"}, set()),
+            ({"state": "waiting"}, set()),
             ({"state": "acknowledged"}, {"outage", "quiet"}),
             ({"priority": 1}, {"outage"}),
             ({"jeopardy": "yes"}, set()),
@@ -99,6 +100,13 @@ class TestQueue:
     def test_an_empty_queue_says_so(self, nora):
         page = client_for(nora).get(QUEUE).content.decode()
         assert "No active trouble report: the network is healthy." in page
+
+    def test_held_and_pending_reports_are_waiting(self, quiet_report, nora):
+        workflow.trouble_report_assign(quiet_report, actor=nora, assignee=nora)
+        workflow.trouble_report_hold(quiet_report, actor=nora, reason="Supplier must act")
+        response = client_for(nora).get(QUEUE, {"state": "waiting"})
+        assert listed(response) == [quiet_report.pk]
+        assert response.context["counts"].waiting == 1
 
     def test_ended_reports_are_found_by_state(self, quiet_report, nora):
         workflow.trouble_report_reject(quiet_report, actor=nora, reason="Not ours")
