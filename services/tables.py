@@ -277,7 +277,12 @@ class LinkedProblemTable(tables.Table):
     """A report's linked customer problems, one link per row (a page at a time: an outage
     may link thousands)."""
 
-    reference = tables.Column(verbose_name="Problem", accessor="problem_id", orderable=False)
+    reference = tables.Column(
+        verbose_name="Problem",
+        accessor="problem_id",
+        orderable=False,
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     customer = tables.Column(
         accessor="problem__customer__name", default="To be identified", orderable=False
     )

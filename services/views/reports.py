@@ -31,7 +31,7 @@ from services.workflow._base import REPORT_PAST_TENSE
 
 ALARMS_SHOWN = 50
 EVENTS_PER_PAGE = 50
-LINKED_PER_PAGE = 25
+LINKED_PER_PAGE = 15
 
 
 def report_url(report: ServiceTroubleReport) -> str:

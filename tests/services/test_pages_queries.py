@@ -180,5 +180,5 @@ def test_the_report_page_with_few_and_with_many_links_alarms_activities_and_even
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert response.context["summary"].linked_problem_count == 610
-    assert len(response.context["linked"].page.object_list) == 25
+    assert len(response.context["linked"].page.object_list) == 15
     assert few <= 25
