@@ -130,3 +130,27 @@ def test_problems_proposed_for_clearing_have_their_own_queue(
     listed = [row.record.pk for row in response.context["table"].page.object_list]
     assert listed == [own.pk] and other.pk not in listed
     assert "Service restored: to clear" in response.content.decode()
+
+
+def test_the_late_link_scan_does_not_link_again_what_an_agent_unlinked(
+    outage, alice, make_problem, subscribed
+):
+    """Beat links problems reported during an outage; a problem an agent judged to be
+    another fault stays unlinked (another problem on the service is linked as before)."""
+    from services import impact
+
+    report, own = outage
+    problem_workflow.problem_unlink_trouble_report(
+        own, actor=alice, trouble_report_id=report.pk, reason="Their router is broken."
+    )
+    later = make_problem(title="No internet either", service_id=subscribed.fibre.pk)
+    assert impact.link_late_problems() == 1
+    assert TroubleReportLink.objects.filter(problem=later, trouble_report_id=report.pk).exists()
+    assert not TroubleReportLink.objects.filter(problem=own).exists()
+    # By hand, an agent may link it again.
+    problem_workflow.problem_link_trouble_report(
+        own,
+        actor=alice,
+        outage=problem_workflow.Outage(report.pk, report.reference, subscribed.fibre.pk, ""),
+    )
+    assert TroubleReportLink.objects.filter(problem=own).exists()
