@@ -42,7 +42,7 @@ class AlarmFilter(django_filters.FilterSet):
         ),
     )
     severity = django_filters.MultipleChoiceFilter(
-        field_name="perceived_severity",
+        method="filter_severity",
         choices=[c for c in PerceivedSeverity.choices if c[0] != PerceivedSeverity.CLEARED],
         label="Severity",
         widget=forms.CheckboxSelectMultiple,
@@ -87,6 +87,15 @@ class AlarmFilter(django_filters.FilterSet):
             | Q(specific_problem__icontains=text)
             | Q(alarm_details__icontains=text)
             | Q(external_alarm_id=text)
+        )
+
+    def filter_severity(self, queryset: QuerySet[Any], name: str, value: list[str]) -> Any:
+        """A raised alarm by its severity now; a cleared one by the worst it was."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(state__in=RAISED_STATES, perceived_severity__in=value)
+            | (~Q(state__in=RAISED_STATES) & Q(highest_severity__in=value))
         )
 
     def filter_state(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

@@ -76,6 +76,8 @@ class TestListing:
         client = client_for(nora)
         assert "spare-1" not in rows(client.get(URL))
         assert rows(client.get(URL, {"state": "cleared"})) == ["spare-1"]
+        cleared_minor = {"state": "cleared", "severity": "minor"}
+        assert rows(client.get(URL, cleared_minor)) == ["spare-1"]  # the worst it was
         everything = rows(client.get(URL, {"state": "any"}))
         assert everything == ["dslam-york-1", "spare-1", "olt-leeds-1/1"]  # newest first
 
