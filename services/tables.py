@@ -6,6 +6,7 @@ from typing import Any
 import django_tables2 as tables
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -36,13 +37,8 @@ class AlarmTable(tables.Table):
         verbose_name="Alarmed object", attrs={"td": {"class": "text-nowrap"}}
     )
     probable_cause = tables.Column(verbose_name="Cause")
-    source_system_id = tables.Column(verbose_name="Source")
-    raised_at = tables.DateTimeColumn(
-        verbose_name="Raised", format="j M H:i:s", attrs={"td": {"class": "text-nowrap small"}}
-    )
-    last_seen_at = tables.DateTimeColumn(
-        verbose_name="Last seen", format="j M H:i:s", attrs={"td": {"class": "text-nowrap small"}}
-    )
+    source_system_id = tables.Column(verbose_name="Source", attrs={"td": {"class": "small"}})
+    raised_at = tables.Column(verbose_name="Raised", attrs={"td": {"class": "text-nowrap small"}})
     occurrences = tables.Column(verbose_name="Count", attrs={"td": {"class": "text-end"}})
     ack_state = tables.Column(verbose_name="State", order_by=("state", "ack_state"))
     trouble_report = tables.Column(
@@ -54,7 +50,7 @@ class AlarmTable(tables.Table):
         verbose_name="Actions",
         accessor="pk",
         orderable=False,
-        attrs={"th": {"class": "visually-hidden"}, "td": {"class": "text-end text-nowrap"}},
+        attrs={"th": {"class": "visually-hidden"}, "td": {"class": "alarm-actions"}},
     )
 
     class Meta:
@@ -67,7 +63,6 @@ class AlarmTable(tables.Table):
             "probable_cause",
             "source_system_id",
             "raised_at",
-            "last_seen_at",
             "occurrences",
             "ack_state",
             "trouble_report",
@@ -115,6 +110,15 @@ class AlarmTable(tables.Table):
         )
         return format_html("{}{}", record.probable_cause, problem)
 
+    def render_raised_at(self, record: Alarm) -> SafeString:
+        raised = timezone.localtime(record.raised_at)
+        seen = timezone.localtime(record.last_seen_at)
+        return format_html(
+            '{}<div class="text-body-secondary">last seen {}</div>',
+            f"{raised:%d %b %H:%M:%S}",
+            f"{seen:%H:%M:%S}" if seen.date() == raised.date() else f"{seen:%d %b %H:%M}",
+        )
+
     def render_ack_state(self, record: Alarm) -> SafeString:
         if not record.is_raised:
             who = record.clear_user_id or record.clear_system_id
@@ -137,7 +141,7 @@ class AlarmTable(tables.Table):
         if report is None:
             return format_html('<span class="text-body-tertiary">{}</span>', "none")
         return format_html(
-            '<a class="fw-semibold" href="{}">{}</a> {}',
+            '<a class="fw-semibold" href="{}">{}</a><div>{}</div>',
             reverse("network:report", args=[report.pk]),
             report.reference,
             display.report_state_badge(report),
@@ -175,7 +179,12 @@ class AlarmTable(tables.Table):
                     reverse("network:report_from_alarm", args=[record.pk]),
                 )
             )
-        return SafeString(" ".join(buttons))
+        if not buttons:
+            return SafeString("")
+        return format_html(
+            '<div class="d-flex flex-column align-items-stretch gap-1">{}</div>',
+            SafeString("".join(buttons)),
+        )
 
 
 class TroubleReportTable(tables.Table):
