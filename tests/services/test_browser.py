@@ -61,3 +61,18 @@ def test_an_operator_acknowledges_an_alarm_and_opens_its_trouble_report(
     linked.get_by_role("link", name=own.reference).click()
     expect(page.get_by_role("heading", name=own.title)).to_be_visible()
     expect(page.locator("#trouble-reports")).to_contain_text(report.reference)
+
+
+def test_an_operator_acknowledges_every_alarm_on_the_page_at_once(
+    page: Page, live_server, outage, nora
+):
+    log_in(page, live_server.url, "nora")
+    page.goto(f"{live_server.url}/desk/network/alarms/?state=unacknowledged")
+    rows = page.locator("#alarm-results tbody tr")
+    expect(rows).to_have_count(3)
+    page.get_by_label("Select every alarm on this page").check()
+    expect(page.locator("#alarm-results tbody input[name=selected]:checked")).to_have_count(3)
+    page.get_by_role("button", name="Acknowledge selected").click()
+    expect(page.locator("#messages")).to_contain_text("Alarms acknowledged: 3 alarms.")
+    expect(page.locator("#alarm-results")).to_contain_text("No alarm matches these filters.")
+    assert not Alarm.objects.filter(ack_state=AckState.UNACKNOWLEDGED).exists()
