@@ -35,11 +35,13 @@ from problems.models.problem import (
     RestorationOutcome,
     State,
 )
+from problems.models.survey import SCORE_CHOICES, SatisfactionSurvey
 
 __all__ = [
     "ACTIVE_STATES",
     "MAX_ESCALATION_LEVEL",
     "RUNNING_ACTIVITY_STATUSES",
+    "SCORE_CHOICES",
     "TERMINAL_STATES",
     "ActivityKind",
     "ActivityOutcome",
@@ -68,6 +70,7 @@ __all__ = [
     "RecoveryActivity",
     "RestorationOutcome",
     "SLAPolicy",
+    "SatisfactionSurvey",
     "State",
     "Team",
     "TroubleReportLink",
