@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("problems", "0007_ticket_fields_for_the_api"),
+        ("problems", "0008_satisfaction_surveys"),
     ]
 
     operations = [
