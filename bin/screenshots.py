@@ -52,8 +52,13 @@ def wait_for(url: str, seconds: float = 30) -> None:
 
 
 def prepare(env: dict[str, str]) -> dict[str, int]:
-    """Pick the problems to show (and leave one cleared problem for the customer)."""
-    code = "import json; from problems.demo.screenshots import pick; print(json.dumps(pick()))"
+    """Pick the problems to show (and leave one cleared problem for the customer), and the
+    trouble report of the live outage."""
+    code = (
+        "import json; from problems.demo.screenshots import pick; "
+        "from services.demo.screenshots import pick as pick_network; "
+        "print(json.dumps({**pick(), **pick_network()}))"
+    )
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
@@ -131,6 +136,18 @@ def shoot(base: str, picks: dict[str, int]) -> list[Path]:
         phone = page_for("agent", PHONE)
         phone.goto(f"{base}/desk/?queue=open")
         save(phone, "11-phone-desk-queue", full=False)
+
+        noc = page_for("noc")
+        noc.goto(f"{base}/desk/network/alarms/")
+        save(noc, "12-network-alarms", full=False)
+        noc.goto(f"{base}/desk/network/reports/")
+        save(noc, "13-network-trouble-reports", full=False)
+        noc.goto(f"{base}/desk/network/reports/{picks['report']}/")
+        save(noc, "14-network-trouble-report")
+        if picks.get("linked_problem"):
+            noc.goto(f"{base}/desk/problems/{picks['linked_problem']}/")
+            noc.locator("#trouble-reports").scroll_into_view_if_needed()
+            save(noc, "15-desk-problem-network-fault", full=False)
         browser.close()
     return saved
 

@@ -282,6 +282,8 @@ DJANGO_TABLES2_TEMPLATE = "desk/_table.html"
 # How often an open queue page refreshes itself, and how many rows a CSV export may hold.
 DESK_QUEUE_REFRESH_SECONDS = env_int("DESK_QUEUE_REFRESH_SECONDS", 60, minimum=5)
 DESK_EXPORT_MAX_ROWS = env_int("DESK_EXPORT_MAX_ROWS", 50_000, minimum=1)
+# How often the live alarm list and the trouble report queue refresh themselves.
+NETWORK_ALARM_REFRESH_SECONDS = env_int("NETWORK_ALARM_REFRESH_SECONDS", 30, minimum=5)
 
 # --- Service problem management (services app) ------------------------------------------
 # Alarms on resources under one service attach to the open trouble report that had an

@@ -6,6 +6,7 @@ from django.urls import include, path
 from problems.urls import closing_patterns, desk_patterns, portal_patterns
 from problems.views.access import home
 from reporting.urls import portal_patterns as report_portal_patterns
+from services.urls import network_patterns
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -22,6 +23,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("desk/network/", include((network_patterns, "network"))),
     path("desk/", include((desk_patterns, "desk"))),
     path("portal/summary/", include((report_portal_patterns, "reporting_portal"))),
     path("portal/", include((portal_patterns, "portal"))),

@@ -62,6 +62,16 @@ QUEUES: list[Queue] = [
         lambda user: Q(state=State.CLEARED),
         empty_text="No cleared problem is waiting for its customer.",
     ),
+    # A network fault behind these was fixed, but they could not be cleared for the customer
+    # automatically (services: restoration policy "propose", or an unassigned or busy
+    # problem). Not counted: the live counts stay an index-only read of the working problems.
+    Queue(
+        "restored",
+        "Service restored: to clear",
+        lambda user: Q(state__in=ACTIVE, clearance_proposed_at__isnull=False),
+        counted=False,
+        empty_text="No problem waits to be cleared after a network fault was fixed.",
+    ),
     Queue(
         "open",
         "All open",

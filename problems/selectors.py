@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from problems.models import (
     Attachment,
     CustomerProblem,
+    EventKind,
     ProblemEvent,
     RecoveryActivity,
     TroubleReportLink,
@@ -149,12 +150,23 @@ def told_automatically(problem: CustomerProblem) -> list[User]:
     return list(people.values())
 
 
-def active_problems_on_service(service_id: int, *, customer_ids: Any = None) -> ProblemQuerySet:
+def active_problems_on_service(
+    service_id: int, *, customer_ids: Any = None, trouble_report_id: int | None = None
+) -> ProblemQuerySet:
     """Active problems about a service (held by id: services live in another app), of
-    these customers if given (a list, or a subquery of customer ids)."""
+    these customers if given (a list, or a subquery of customer ids). With
+    ``trouble_report_id``, without those an agent unlinked from that report: the agent
+    judged the problem is not this fault, and the fan-out must not link it again."""
     problems = CustomerProblem.objects.active().filter(service_id=service_id)
     if customer_ids is not None:
         problems = problems.filter(customer_id__in=customer_ids)
+    if trouble_report_id is not None:
+        unlinked = ProblemEvent.objects.filter(
+            problem_id=OuterRef("pk"),
+            kind=EventKind.TROUBLE_REPORT_UNLINKED,
+            data__trouble_report=trouble_report_id,
+        )
+        problems = problems.exclude(Exists(unlinked))
     return problems
 
 

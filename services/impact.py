@@ -174,9 +174,9 @@ def _inform(report: ServiceTroubleReport, service: Service, chunk: ImpactChunk) 
         sites[customer_id].append(site)
     outage = outage_of(report, service)
     open_problems = list(
-        active_problems_on_service(service.pk, customer_ids=list(sites)).values_list(
-            "pk", "customer_id"
-        )
+        active_problems_on_service(
+            service.pk, customer_ids=list(sites), trouble_report_id=report.pk
+        ).values_list("pk", "customer_id")
     )
     linked = (
         problems_workflow.problems_link_trouble_report(
@@ -360,7 +360,9 @@ def link_late_problems() -> int:
             subscribers = Subscription.objects.active().filter(service=impact.service)
             late = list(
                 active_problems_on_service(
-                    impact.service_id, customer_ids=subscribers.values("customer_id")
+                    impact.service_id,
+                    customer_ids=subscribers.values("customer_id"),
+                    trouble_report_id=report.pk,
                 )
                 .exclude(trouble_report_links__trouble_report_id=report.pk)
                 .order_by("pk")

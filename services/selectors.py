@@ -9,12 +9,23 @@ an ordering, ready for a table, a filter and a page.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from problems.models import CustomerProblem, TroubleReportLink
 from problems.permissions import is_agent
 from services.models import (
+    RAISED_STATES,
     SEVERITY_RANK,
     Alarm,
     ServiceTroubleReport,
@@ -100,22 +111,56 @@ def trouble_reports_visible_to(user: Any) -> ReportQuerySet:
 
 def trouble_report_queue_for_user(*, user: Any, active_only: bool = True) -> ReportQuerySet:
     """The trouble report queue: each row with its team, assignee and root resource joined,
-    and counted: impacted services, raised alarms, linked customer problems."""
+    and counted (one subquery each, on indexed columns, so a report with thousands of
+    alarms or linked problems costs no more than a small one): impacted services, raised
+    alarms, linked customer problems."""
     reports = trouble_reports_visible_to(user)
     if active_only:
         reports = reports.active()
-    linked = TroubleReportLink.objects.filter(trouble_report_id=OuterRef("pk"))
     return (
         reports.select_related("team", "assignee", "root_cause_resource")
         .annotate(
-            impacted_service_count=Count("impacts", distinct=True),
-            raised_alarm_count=Count(
-                "alarms", filter=Q(alarms__state__in=["raised", "updated"]), distinct=True
+            impacted_service_count=_count(
+                TroubleReportImpact.objects.filter(report_id=OuterRef("pk"))
             ),
-            has_linked_problems=Exists(linked),
+            raised_alarm_count=_count(
+                Alarm.objects.filter(trouble_report_id=OuterRef("pk"), state__in=RAISED_STATES)
+            ),
+            linked_problem_count=_count(
+                TroubleReportLink.objects.filter(trouble_report_id=OuterRef("pk"))
+            ),
         )
         .order_by("priority", "-escalation_level", "created_at", "id")
     )
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    counted = rows.order_by().values(_group=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    active: int
+    acknowledged: int
+    in_progress: int
+    waiting: int
+    in_jeopardy: int
+    escalated: int
+
+
+def trouble_report_counts(*, user: Any) -> QueueCounts:
+    """The queue's live counts, in one query on the active reports."""
+    active = trouble_reports_visible_to(user).active()
+    totals = active.aggregate(
+        active=Count("pk"),
+        acknowledged=Count("pk", filter=Q(state="acknowledged")),
+        in_progress=Count("pk", filter=Q(state="in_progress")),
+        waiting=Count("pk", filter=Q(state__in=["held", "pending"])),
+        in_jeopardy=Count("pk", filter=Q(jeopardy_since__isnull=False)),
+        escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+    )
+    return QueueCounts(**{name: value or 0 for name, value in totals.items()})
 
 
 def trouble_report_get_for_user(*, user: Any, pk: int) -> ServiceTroubleReport:
@@ -169,6 +214,16 @@ def linked_problems(report: ServiceTroubleReport) -> QuerySet[CustomerProblem]:
         CustomerProblem.objects.filter(trouble_report_links__trouble_report_id=report.pk)
         .select_related("customer", "team", "assignee")
         .order_by("customer__name", "id")
+    )
+
+
+def linked_problem_rows(report: ServiceTroubleReport) -> QuerySet[TroubleReportLink]:
+    """The report's links to customer problems, each with its problem, customer, team and
+    assignee joined, in link order (the index on the report and problem reads it)."""
+    return (
+        TroubleReportLink.objects.filter(trouble_report_id=report.pk)
+        .select_related("problem__customer", "problem__team", "problem__assignee")
+        .order_by("problem_id")
     )
 
 

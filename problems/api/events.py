@@ -67,6 +67,7 @@ KIND_FIELDS: dict[str, str] = {
     # the link to a service trouble report is a related entity.
     EventKind.NETWORK_UPDATE: "note",
     EventKind.TROUBLE_REPORT_LINKED: "relatedEntity",
+    EventKind.TROUBLE_REPORT_UNLINKED: "relatedEntity",
     EventKind.CLEARANCE_PROPOSED: "note",
 }
 # problem_update's field names → the ticket's attributes.

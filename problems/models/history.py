@@ -35,6 +35,7 @@ class EventKind(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", "File attached"
     # Service problem management (the services app) acting on the problem:
     TROUBLE_REPORT_LINKED = "trouble_report_linked", "Linked to a network fault"
+    TROUBLE_REPORT_UNLINKED = "trouble_report_unlinked", "No longer linked to a network fault"
     NETWORK_UPDATE = "network_update", "Network update"
     CLEARANCE_PROPOSED = "clearance_proposed", "Service restored: clearance proposed"
 

@@ -125,6 +125,7 @@ def problem_context(request: HttpRequest, problem: CustomerProblem, **forms: Any
         "suggestions": suggestions_for_problem(problem),
         "told_automatically": selectors.told_automatically(problem),
         "watchers": list(problem.watchers.select_related("customer")),
+        "trouble_report_links": list(selectors.trouble_report_links_for(problem)),
         "can_manage_activities": problem.state in ACTIVE_STATES
         and user.has_perm("problems.manage_activities"),
         "can_edit": problem.state not in TERMINAL_STATES

@@ -112,6 +112,12 @@ def problem_context(request: HttpRequest, problem: CustomerProblem, **forms: Any
         "events": selectors.events_for(problem, user=user),
         "attachments": selectors.attachments_for(problem, user=user),
         "is_finished": problem.state in TERMINAL_STATES,
+        # Public: only the fault's reference and when it was tied to the problem.
+        "network_faults": list(
+            problem.trouble_report_links.order_by("created_at", "id").values(
+                "trouble_report_reference", "created_at"
+            )
+        ),
         "note_form": forms.get("note_form") or CustomerNoteForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(customer_facing=True),
         "watchers_form": forms.get("watchers_form") or CustomerWatchersForm(problem=problem),

@@ -50,6 +50,7 @@ from problems.workflow.lifecycle import (
     problem_replan,
     problem_update,
 )
+from problems.workflow.links import problem_link_trouble_report, problem_unlink_trouble_report
 from problems.workflow.notes import note_add, watchers_set
 from problems.workflow.restoration import Restoration, problems_restore_for_outage
 from problems.workflow.surveys import survey_answer, survey_send, surveys_scan
@@ -95,10 +96,12 @@ __all__ = [
     "problem_delete",
     "problem_escalate",
     "problem_hold",
+    "problem_link_trouble_report",
     "problem_reopen",
     "problem_replan",
     "problem_report",
     "problem_resume",
+    "problem_unlink_trouble_report",
     "problem_update",
     "problems_add_network_update",
     "problems_close_unconfirmed",

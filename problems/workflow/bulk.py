@@ -46,7 +46,7 @@ class Outage:
 
     trouble_report_id: int
     reference: str
-    service_id: int
+    service_id: int | None
     service_label: str
 
     def link_data(self) -> dict[str, Any]:

@@ -178,6 +178,8 @@ class Alarm(models.Model):
                 condition=Q(state__in=["raised", "updated"]),
                 name="alarm_raised_list",
             ),
+            # The alarm list's history (cleared, any state) reads newest first.
+            models.Index(fields=["-raised_at", "-id"], name="alarm_history"),
             models.Index(fields=["resource", "state"], name="alarm_resource_state"),
             models.Index(fields=["trouble_report", "state"], name="alarm_report_state"),
         ]

@@ -8,3 +8,13 @@ document.addEventListener("htmx:afterSwap", (event) => {
     panel.scrollIntoView({ behavior: "smooth", block: "nearest" });
   }
 });
+
+// The alarm list: the header checkbox selects (or unselects) every alarm on the page.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-select-all]");
+  if (!all) return;
+  const table = all.closest("table");
+  table.querySelectorAll("tbody input[name=selected]").forEach((box) => {
+    box.checked = all.checked;
+  });
+});

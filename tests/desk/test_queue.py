@@ -89,6 +89,7 @@ def test_queue_tabs_show_live_counts(agent_client, desk):
         "unassigned": 2,
         "jeopardy": 0,
         "cleared": 1,
+        "restored": None,
         "open": 4,
         "all": None,
     }

@@ -166,3 +166,38 @@ def raise_alarm(db: Any) -> Any:
         return alarm_ingest(AlarmInput.from_tmf(tmf_alarm(**fields), message_id=message_id))
 
     return ingest
+
+
+@pytest.fixture
+def outage(
+    subscribed: Inventory,
+    report_policy: Any,
+    raise_alarm: Any,
+    make_problem: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> Any:
+    """A live outage: a critical alarm on a card of the Leeds OLT opened a report that
+    impacts Fibre Leeds (and Voice Leeds); Acme's own problem on Fibre Leeds is linked. Two
+    more alarms are on no report (a minor one on a spare router, a warning on the DSLAM).
+    Returns (report, Acme's problem)."""
+    from services.models import ServiceTroubleReport
+
+    own = make_problem(service_id=subscribed.fibre.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = raise_alarm(on="olt-leeds-1/1", perceivedSeverity="critical")
+    raise_alarm(on="spare-1", perceivedSeverity="minor", sourceSystemId="nms-2")
+    raise_alarm(on="dslam-york-1", perceivedSeverity="warning")
+    return ServiceTroubleReport.objects.get(pk=result.trouble_report_id), own
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    from tests.support import CHROMIUM, CHROMIUM_ARGS
+
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    from tests.support import browser_tests_last
+
+    browser_tests_last(items)

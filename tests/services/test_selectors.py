@@ -86,7 +86,7 @@ def test_the_queue_and_the_report_page(outage, nora, subscribed):
     assert len(queries) == 1
     first = next(r for r in queue if r.pk == report.pk)
     assert first.impacted_service_count == 2 and first.raised_alarm_count == 1
-    assert first.has_linked_problems
+    assert first.linked_problem_count == 1
     summary = selectors.impact_summary(report)
     assert [i.service.code for i in summary.impacts] == ["fibre-leeds", "voice-leeds"]
     assert (summary.customer_count, summary.subscriber_count) == (1, 1)
