@@ -18,7 +18,7 @@ def test_a_supervisor_changes_the_period_and_exports_csv(
     page.get_by_label("Password").fill("secret")
     page.get_by_role("button", name="Log in").click()
 
-    page.get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", name="Management reports")).to_be_visible()
     # The default period (the last 90 days) does not reach back to March 2026's problems.
     expect(page.locator("#table-volumes")).to_be_visible()
