@@ -205,6 +205,7 @@ def alarm_update(
         if not locked:
             raise InvalidInput("No such alarm.")
         alarm = locked[0]
+        was_raised = alarm.is_raised
         now = timezone.now()
         changed = False
         if alarm_details is not None and alarm_details != alarm.alarm_details:
@@ -224,7 +225,7 @@ def alarm_update(
             changed, what = True, "updated"
         if not changed:
             return alarm
-        if not alarm.is_raised:
+        if not was_raised:
             raise TransitionRefused("A cleared alarm cannot change any more.")
         alarm.changed_at = now
         alarm.save(update_fields=[*CHANGED_FIELDS, "proposed_repaired_actions"])

@@ -172,7 +172,13 @@ def render_task(task: AlarmTask, *, base_url: str) -> dict[str, Any]:
             body[key] = task.request[key]
     if name in ("ackAlarms", "unAckAlarms") and "ackTime" not in body:
         body["ackTime"] = iso(task.created_at)
-    body["alarmPattern"] = task.request.get("alarmPattern", [])
+    # Alarm ids are integers in TMF642: an id given as "123" is shown as 123.
+    body["alarmPattern"] = [
+        {**item, "id": numeric_id(item["id"])}
+        if isinstance(item, dict) and numeric_id(item.get("id")) is not None
+        else item
+        for item in task.request.get("alarmPattern", [])
+    ]
     body[spec.alarms_key] = render_alarms(task.alarms.all(), base_url=base_url)
     return body
 
