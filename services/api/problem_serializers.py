@@ -17,7 +17,7 @@ def _list(child: serializers.Field, **kwargs: Any) -> serializers.ListField:  # 
     return serializers.ListField(child=child, max_length=MAX_ITEMS, required=False, **kwargs)
 
 
-class RefInput(Reference):
+class ProblemRefInput(Reference):
     """A reference to another entity (service, resource, alarm, ticket, problem…)."""
 
     id = Text(max_length=100, validators=[NOT_BLANK])
@@ -26,51 +26,51 @@ class RefInput(Reference):
 
 
 @extend_schema_serializer(component_name="ServiceProblemRelatedParty")
-class PartyInput(RefInput):
+class ProblemPartyInput(ProblemRefInput):
     """A party: for responsibleParty, an agent's id assigns the problem to them."""
 
     required_at_attributes = ("@referredType",)
     role = Text(max_length=100, required=False, allow_blank=True)
 
 
-class EntityInput(RefInput):
+class ProblemEntityInput(ProblemRefInput):
     required_at_attributes = ("@referredType",)
     role = Text(max_length=100, validators=[NOT_BLANK])
 
 
-class PlaceInput(Reference):
+class ProblemPlaceInput(Reference):
     id = Text(max_length=100, required=False, allow_blank=True)
     href = Text(max_length=500, required=False, allow_blank=True)
     name = Text(max_length=200, required=False, allow_blank=True)
     role = Text(max_length=100, required=False, allow_blank=True)
 
 
-class EventRefInput(RefInput):
+class ProblemEventRefInput(ProblemRefInput):
     eventTime = When(required=False)
 
 
-class ExternalIdentifierInput(Polymorphic):
+class ProblemExternalIdentifierInput(Polymorphic):
     id = Text(max_length=100, validators=[NOT_BLANK])
     href = Text(max_length=500, required=False, allow_blank=True)
     externalIdentifierType = Text(max_length=100, required=False, allow_blank=True)
     owner = Text(max_length=100, required=False, allow_blank=True)
 
 
-class CharacteristicInput(Polymorphic):
+class ProblemCharacteristicInput(Polymorphic):
     id = Text(max_length=100, required=False, allow_blank=True)
     name = Text(max_length=100, validators=[NOT_BLANK])
     valueType = Text(max_length=50, required=False, allow_blank=True)
     value = serializers.JSONField()
 
 
-class ImpactPatternInput(Polymorphic):
+class ProblemImpactPatternInput(Polymorphic):
     id = Text(max_length=100, required=False, allow_blank=True)
     href = Text(max_length=500, required=False, allow_blank=True)
     description = Text(max_length=2000, required=False, allow_blank=True)
-    characteristic = _list(CharacteristicInput())
+    characteristic = _list(ProblemCharacteristicInput())
 
 
-class NoteInput(Polymorphic):
+class ProblemNoteInput(Polymorphic):
     """A note to add: a progress update (it reaches the linked customer problems). A note
     with the id of one already there is left as it is."""
 
@@ -87,26 +87,26 @@ class _ProblemFields(Polymorphic):
     priority = serializers.IntegerField(min_value=1, max_value=4)
     reason = Text(max_length=2000, validators=[NOT_BLANK])
     impactImportanceFactor = Text(max_length=100, required=False, allow_blank=True)
-    originatorParty = PartyInput()
-    responsibleParty = PartyInput(required=False)
-    relatedParty = _list(PartyInput())
-    relatedEntity = _list(EntityInput())
-    affectedLocation = _list(PlaceInput())
-    relatedEvent = _list(EventRefInput())
-    slaViolation = _list(RefInput())
-    externalIdentifier = _list(ExternalIdentifierInput())
-    characteristic = _list(CharacteristicInput())
-    impactPattern = ImpactPatternInput(required=False)
-    firstAlert = EntityInput(required=False)
-    note = _list(NoteInput())
-    affectedService = _list(RefInput())
-    affectedResource = _list(RefInput())
-    rootCauseService = _list(RefInput())
-    rootCauseResource = _list(RefInput())
-    underlyingAlarm = _list(RefInput())
-    troubleTicket = _list(RefInput())
-    parentProblem = _list(RefInput())
-    underlyingProblem = _list(RefInput())
+    originatorParty = ProblemPartyInput()
+    responsibleParty = ProblemPartyInput(required=False)
+    relatedParty = _list(ProblemPartyInput())
+    relatedEntity = _list(ProblemEntityInput())
+    affectedLocation = _list(ProblemPlaceInput())
+    relatedEvent = _list(ProblemEventRefInput())
+    slaViolation = _list(ProblemRefInput())
+    externalIdentifier = _list(ProblemExternalIdentifierInput())
+    characteristic = _list(ProblemCharacteristicInput())
+    impactPattern = ProblemImpactPatternInput(required=False)
+    firstAlert = ProblemEntityInput(required=False)
+    note = _list(ProblemNoteInput())
+    affectedService = _list(ProblemRefInput())
+    affectedResource = _list(ProblemRefInput())
+    rootCauseService = _list(ProblemRefInput())
+    rootCauseResource = _list(ProblemRefInput())
+    underlyingAlarm = _list(ProblemRefInput())
+    troubleTicket = _list(ProblemRefInput())
+    parentProblem = _list(ProblemRefInput())
+    underlyingProblem = _list(ProblemRefInput())
 
 
 @extend_schema_serializer(component_name="ServiceProblem_Create")
