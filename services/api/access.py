@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -46,3 +47,22 @@ def iso(value: Any) -> str | None:
     spec = "milliseconds" if value.microsecond % 1000 == 0 and value.microsecond else "auto"
     text: str = value.isoformat(timespec=spec)
     return text.replace("+00:00", "Z")
+
+
+class StrictBoolean(serializers.BooleanField):
+    """A JSON boolean, and only a boolean (DRF's would take 0, 1, "yes")."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictInteger(serializers.IntegerField):
+    """A JSON integer, and only an integer (DRF's would take "2" and 2.0)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        value: int = super().to_internal_value(data)
+        return value

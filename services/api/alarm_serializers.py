@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from problemdesk.api.fields import NOT_BLANK, Polymorphic, Text, When
+from services.api.access import StrictBoolean
 from services.models import AckState, AlarmState, AlarmType, PerceivedSeverity
 
 MAX_PATTERNS = 100
@@ -48,7 +49,7 @@ class AlarmCreateInput(_Object):
     alarmDetails = Text(max_length=10_000, required=False, allow_blank=True)
     proposedRepairedActions = Text(max_length=10_000, required=False, allow_blank=True)
     reportingSystemId = Text(max_length=100, required=False, allow_blank=True)
-    serviceAffecting = serializers.BooleanField(required=False)
+    serviceAffecting = StrictBoolean(required=False)
 
 
 @extend_schema_serializer(component_name="Alarm_Update")
@@ -76,8 +77,8 @@ class AlarmUpdateInput(_Object):
     alarmedObjectType = Text(max_length=100, required=False, allow_blank=True)
     externalAlarmId = Text(max_length=200, required=False, allow_blank=True)
     reportingSystemId = Text(max_length=100, required=False, allow_blank=True)
-    serviceAffecting = serializers.BooleanField(required=False)
-    isRootCause = serializers.BooleanField(required=False)
+    serviceAffecting = StrictBoolean(required=False)
+    isRootCause = StrictBoolean(required=False)
     alarmedObject = AlarmedObjectInput(required=False)
 
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from problemdesk.api.fields import NOT_BLANK, Polymorphic, Reference, Text, When
+from services.api.access import StrictInteger
 from services.api.problem_status import STATUSES
 
 MAX_ITEMS = 50
@@ -84,7 +85,7 @@ class _ProblemFields(Polymorphic):
     name = Text(max_length=200, required=False, validators=[NOT_BLANK])
     description = Text(max_length=10_000, validators=[NOT_BLANK])
     category = Text(max_length=100, validators=[NOT_BLANK])
-    priority = serializers.IntegerField(min_value=1, max_value=4)
+    priority = StrictInteger(min_value=1, max_value=4)
     reason = Text(max_length=2000, validators=[NOT_BLANK])
     impactImportanceFactor = Text(max_length=100, required=False, allow_blank=True)
     originatorParty = ProblemPartyInput()
