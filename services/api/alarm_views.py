@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from problemdesk.api.errors import TMFError
 from problemdesk.api.parsers import JSONParser, MergePatchParser
-from problemdesk.api.schema import LOCATION_HEADER, error_responses
+from problemdesk.api.schema import FIELDS, LOCATION_HEADER, error_responses
 from problemdesk.api.views import TMFView
 from services import alarm_tasks
 from services.alarm_input import AlarmInput
@@ -123,7 +123,7 @@ class AlarmDetailView(TMFView):
     @extend_schema(
         operation_id="retrieveAlarm",
         summary="Retrieves an Alarm by ID",
-        parameters=list_parameters({}, (), {})[:1],
+        parameters=[FIELDS],
         responses={200: AlarmSchema, **error_responses(404)},
         tags=[TAG],
     )

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from problemdesk.api.errors import TMFError
 from problemdesk.api.parsers import JSONParser, MergePatchParser
 from problemdesk.api.query import Attribute
-from problemdesk.api.schema import LOCATION_HEADER, error_responses
+from problemdesk.api.schema import FIELDS, LOCATION_HEADER, error_responses
 from problemdesk.api.views import TMFView
 from services import workflow
 from services.api import problem_actions
@@ -95,7 +95,7 @@ class ServiceProblemDetailView(TMFView):
     @extend_schema(
         operation_id="retrieveServiceProblem",
         summary="Retrieves a ServiceProblem by ID",
-        parameters=list_parameters({}, (), {})[:1],
+        parameters=[FIELDS],
         responses={200: ServiceProblemSchema, **error_responses(404)},
         tags=[TAG],
     )
@@ -243,7 +243,7 @@ class EventRecordDetailView(TMFView):
     @extend_schema(
         operation_id="retrieveServiceProblemEventRecord",
         summary="Retrieves a ServiceProblemEventRecord by ID",
-        parameters=list_parameters({}, (), {})[:1],
+        parameters=[FIELDS],
         responses={200: EventRecordSchema, **error_responses(404)},
         tags=["serviceProblemEventRecord"],
     )

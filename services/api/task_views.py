@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from problemdesk.api.errors import TMFError
 from problemdesk.api.query import Condition, parse_when, to_q
-from problemdesk.api.schema import LOCATION_HEADER, error_responses
+from problemdesk.api.schema import FIELDS, LOCATION_HEADER, error_responses
 from problemdesk.api.views import TMFView
 from services import alarm_tasks
 from services.api.access import ALARM_BASE, PERMISSIONS, iso, numeric_id
@@ -261,7 +261,7 @@ def task_views(name: str) -> tuple[type[TMFView], type[TMFView]]:
         @extend_schema(
             operation_id=f"retrieve{prefix}",
             summary=f"Retrieves a {prefix} by ID",
-            parameters=list_parameters({}, (), {})[:1],
+            parameters=[FIELDS],
             responses={200: spec.schema, **error_responses(404)},
             tags=[name],
         )
