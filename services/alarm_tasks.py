@@ -34,7 +34,7 @@ from services.models import (
     AlarmTaskKind,
     PerceivedSeverity,
 )
-from services.signals import alarm_deleting, alarms_changed
+from services.signals import alarm_deleting, alarm_task_recorded, alarms_changed
 
 SYSTEM_ID = "problemdesk"
 ACK_FIELDS = ["ack_state", "acknowledged_by", "ack_user_id", "ack_system_id", "acknowledged_at"]
@@ -53,6 +53,7 @@ def _record(
 ) -> AlarmTask:
     task = AlarmTask.objects.create(kind=kind, request=request, actor=actor)
     task.alarms.set(alarms)
+    alarm_task_recorded.send(sender=AlarmTask, task=task)
     return task
 
 

@@ -19,3 +19,7 @@ alarm_deleting = Signal()
 
 # A trouble report is about to be deleted (row still present). Arguments: ``report``.
 report_deleting = Signal()
+
+# An alarm task (ackAlarms, unAckAlarms, clearAlarms, commentAlarms) was recorded, done.
+# Arguments: ``task``.
+alarm_task_recorded = Signal()

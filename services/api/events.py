@@ -25,9 +25,20 @@ from services.api.alarm_filters import ATTRIBUTES as ALARM_ATTRIBUTES
 from services.api.alarm_render import render_alarm
 from services.api.problem_filters import ATTRIBUTES as PROBLEM_ATTRIBUTES
 from services.api.problem_render import render_problem, with_related
-from services.models import Alarm, ReportEventKind, ServiceTroubleReport, TroubleReportEvent
+from services.models import (
+    Alarm,
+    AlarmTask,
+    ReportEventKind,
+    ServiceTroubleReport,
+    TroubleReportEvent,
+)
 from services.selectors import can_see_trouble_reports
-from services.signals import alarm_deleting, alarms_changed, report_events_recorded
+from services.signals import (
+    alarm_deleting,
+    alarm_task_recorded,
+    alarms_changed,
+    report_events_recorded,
+)
 
 PROBLEM_CREATE = "ServiceProblemCreateEvent"
 PROBLEM_STATE_CHANGE = "ServiceProblemStateChangeEvent"
@@ -53,11 +64,25 @@ ALARM_STATE_CHANGE = "AlarmStateChangeEvent"
 ALARM_ATTRIBUTE_CHANGE = "AlarmAttributeValueChangeEvent"
 ALARM_DELETE = "AlarmDeleteEvent"
 
+# A task is done when created: its StateChangeEvents are never sent (listed, so that a
+# subscription may name them).
+TASK_EVENTS = tuple(
+    f"{name}{suffix}"
+    for name in ("AckAlarms", "UnAckAlarms", "ClearAlarms", "CommentAlarms")
+    for suffix in ("CreateEvent", "StateChangeEvent")
+)
+
 ALARM = register(
     HubApi(
         name="alarm",
         resource="alarm",
-        event_types=(ALARM_CREATE, ALARM_STATE_CHANGE, ALARM_ATTRIBUTE_CHANGE, ALARM_DELETE),
+        event_types=(
+            ALARM_CREATE,
+            ALARM_STATE_CHANGE,
+            ALARM_ATTRIBUTE_CHANGE,
+            ALARM_DELETE,
+            *TASK_EVENTS,
+        ),
         attributes=ALARM_ATTRIBUTES,
     )
 )
@@ -174,3 +199,28 @@ def _publish_alarm(alarm: Alarm, event_type: str, field_path: str, what: str) ->
 def alarm_deleted(sender: Any, alarm: Alarm, **kwargs: Any) -> None:
     if _listened(ALARM):
         _publish_alarm(alarm, ALARM_DELETE, "", "deleted")
+
+
+@receiver(alarm_task_recorded, dispatch_uid="services.api.events.alarm_task")
+def alarm_task_created(sender: Any, task: AlarmTask, **kwargs: Any) -> None:
+    """AckAlarmsCreateEvent… with the task as the API shows it (``event.ackAlarms``)."""
+    if not _listened(ALARM):
+        return
+    from services.api.task_views import render_task
+
+    name = str(task.kind)
+
+    def render(audience: str) -> dict[str, Any]:
+        return render_task(task, base_url=settings.SITE_URL)
+
+    publish(
+        ALARM,
+        event_type=f"{name[:1].upper()}{name[1:]}CreateEvent",
+        resource_id=f"{name}-{task.pk}",
+        render=render,
+        can_see=can_see_trouble_reports,
+        internal=True,
+        title=f"{name} {task.pk}: done",
+        correlation_id=f"{name}-{task.pk}",
+        resource_key=name,
+    )

@@ -144,9 +144,10 @@ def test_alarm_events(staff_api, listener, on_commit, network):
         "AlarmCreateEvent",
         "AlarmAttributeValueChangeEvent",
         "AlarmAttributeValueChangeEvent",
+        "CommentAlarmsCreateEvent",
         "AlarmStateChangeEvent",
     ]
-    bodies = listener.events()
+    bodies = [b for b in listener.events() if b["eventType"].startswith("Alarm")]
     assert [b.get("fieldPath") for b in bodies[1:]] == [
         "ackState,ackUserId,ackSystemId",
         "comment",
@@ -203,3 +204,27 @@ def test_customers_cannot_listen(acme_api, listener):
     for base in (SP, AM):
         response = acme_api.post(f"{base}/hub", {"callback": listener.url}, format="json")
         assert_tmf_error(response, 403, "accessDenied")
+
+
+def test_task_events(staff_api, listener, on_commit, network):
+    subscribe(
+        staff_api, AM, listener, query="eventType=AckAlarmsCreateEvent,ClearAlarmsCreateEvent"
+    )
+    alarm = post_alarm(staff_api, on="spare-1")
+    with on_commit():
+        staff_api.post(
+            f"{AM}/ackAlarms",
+            {"ackSystemId": "oss", "ackUserId": "bob", "alarmPattern": [{"id": alarm["id"]}]},
+            format="json",
+        )
+    with on_commit():
+        staff_api.post(
+            f"{AM}/commentAlarms",
+            {"comment": {"comment": "x"}, "alarmPattern": [{"id": alarm["id"]}]},
+            format="json",
+        )
+    assert listener.types() == ["AckAlarmsCreateEvent"]
+    body = listener.events()[0]
+    assert listener.received[0]["path"] == "/events/listener/ackAlarmsCreateEvent"
+    assert body["event"]["ackAlarms"]["ackedAlarm"][0]["id"] == alarm["id"]
+    assert spec_errors("642", "AckAlarmsCreateEvent", body) == []
