@@ -245,3 +245,11 @@ def test_an_agent_acknowledges_as_themself(basic, alice, network, staff_api):
     assert body["ackState"] == "acknowledged"
     assert Alarm.objects.get().acknowledged_by == alice
     assert Alarm.objects.get().ack_state == AckState.ACKNOWLEDGED
+
+
+def test_the_longest_external_alarm_id_is_one_alarm(staff_api, network):
+    long_id = "7" * 200
+    first = post_alarm(staff_api, on="spare-1", externalAlarmId=long_id)
+    again = staff_api.post(ALARMS, tmf_alarm(on="spare-1", externalAlarmId=long_id), format="json")
+    assert (again.status_code, again.json()["id"]) == (200, first["id"])
+    assert first["externalAlarmId"] == long_id
