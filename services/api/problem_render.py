@@ -83,15 +83,40 @@ def alarm_href(base_url: str, pk: int) -> str:
     return f"{base_url}{ALARM_BASE}/alarm/{pk}"
 
 
-def with_related(reports: ReportQuerySet) -> ReportQuerySet:
-    """The joins and prefetches a page of problems needs (a fixed number of queries)."""
+# Which attributes need which related rows (``fields=`` skips reading the others).
+NEEDS_EVENTS = {"statusChangeDate", "note", "trackingRecord"}
+NEEDS_ALARMS = {"underlyingAlarm", "affectedResource"}
+NEEDS_IMPACTS = {"affectedService", "affectedNumberOfServices"}
+NEEDS_LINKS = {"troubleTicket"}
+
+
+def _wants(fields: set[str] | None, names: set[str]) -> bool:
+    return fields is None or bool(fields & names)
+
+
+def with_related(reports: ReportQuerySet, fields: set[str] | None = None) -> ReportQuerySet:
+    """The joins and prefetches a page of problems needs (a fixed number of queries), only
+    those the asked-for attributes need."""
+    prefetches: list[Prefetch[Any]] = []
+    if _wants(fields, NEEDS_ALARMS):
+        prefetches.append(
+            Prefetch("alarms", queryset=Alarm.objects.select_related("resource").order_by("pk"))
+        )
+    if _wants(fields, NEEDS_IMPACTS):
+        prefetches.append(
+            Prefetch(
+                "impacts",
+                queryset=TroubleReportImpact.objects.select_related("service").order_by(
+                    "service_id"
+                ),
+            )
+        )
+    if _wants(fields, NEEDS_EVENTS):
+        prefetches.append(
+            Prefetch("events", queryset=TroubleReportEvent.objects.order_by("created_at", "pk"))
+        )
     return reports.select_related("assignee", "team", "root_cause_resource").prefetch_related(
-        Prefetch("alarms", queryset=Alarm.objects.select_related("resource").order_by("pk")),
-        Prefetch(
-            "impacts",
-            queryset=TroubleReportImpact.objects.select_related("service").order_by("service_id"),
-        ),
-        Prefetch("events", queryset=TroubleReportEvent.objects.order_by("created_at", "pk")),
+        *prefetches
     )
 
 
@@ -109,9 +134,9 @@ def render_problems(
     reports: Iterable[ServiceTroubleReport], *, base_url: str, fields: set[str] | None = None
 ) -> list[dict[str, Any]]:
     reports = list(reports)
-    links = links_of([report.pk for report in reports])
+    links = links_of([report.pk for report in reports]) if _wants(fields, NEEDS_LINKS) else {}
     return [
-        render_problem(report, base_url=base_url, links=links[report.pk], fields=fields)
+        render_problem(report, base_url=base_url, links=links.get(report.pk, []), fields=fields)
         for report in reports
     ]
 
@@ -125,11 +150,11 @@ def render_problem(
 ) -> dict[str, Any]:
     """The problem as JSON (``report`` loaded through ``with_related``)."""
     if links is None:
-        links = links_of([report.pk])[report.pk]
+        links = links_of([report.pk])[report.pk] if _wants(fields, NEEDS_LINKS) else []
     kept = report.tmf_attributes or {}
-    events = list(report.events.all())
-    alarms = list(report.alarms.all())
-    impacts = list(report.impacts.all())
+    events = list(report.events.all()) if _wants(fields, NEEDS_EVENTS) else []
+    alarms = list(report.alarms.all()) if _wants(fields, NEEDS_ALARMS) else []
+    impacts = list(report.impacts.all()) if _wants(fields, NEEDS_IMPACTS) else []
     status_changes = [e for e in events if e.to_state and e.to_state != e.from_state]
     problem: dict[str, Any] = {
         "id": str(report.pk),

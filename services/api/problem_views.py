@@ -27,8 +27,14 @@ from services.selectors import trouble_reports_visible_to
 TAG = "serviceProblem"
 
 
-def _reports(request: Request) -> Any:
-    return with_related(trouble_reports_visible_to(request.user))
+def _reports(request: Request, fields: set[str] | None = None) -> Any:
+    return with_related(trouble_reports_visible_to(request.user), fields)
+
+
+def _asked_fields(request: Request) -> set[str] | None:
+    """``fields=`` as asked (checked by the list's parsing): which rows to prefetch."""
+    raw = request.query_params.get("fields")
+    return {name.strip() for name in raw.split(",") if name.strip()} if raw else None
 
 
 class ServiceProblemListView(TMFView):
@@ -51,7 +57,7 @@ class ServiceProblemListView(TMFView):
         base = self.base_url(request)
         return list_response(
             request,
-            _reports(request),
+            _reports(request, _asked_fields(request)),
             attributes=ATTRIBUTES,
             selectable=SELECTABLE,
             sortable=SORTABLE,
@@ -86,9 +92,11 @@ class ServiceProblemDetailView(TMFView):
     permission_classes = PERMISSIONS
     parser_classes = [JSONParser, MergePatchParser]
 
-    def _get(self, request: Request, id: str) -> ServiceTroubleReport:
+    def _get(
+        self, request: Request, id: str, fields: set[str] | None = None
+    ) -> ServiceTroubleReport:
         report: ServiceTroubleReport = get_or_404(
-            _reports(request), numeric_id(id), "service problem"
+            _reports(request, fields), numeric_id(id), "service problem"
         )
         return report
 
@@ -101,7 +109,7 @@ class ServiceProblemDetailView(TMFView):
     )
     def get(self, request: Request, id: str) -> Response:
         fields = fields_of(request, SELECTABLE)
-        report = self._get(request, id)
+        report = self._get(request, id, fields)
         return Response(render_problem(report, base_url=self.base_url(request), fields=fields))
 
     @extend_schema(

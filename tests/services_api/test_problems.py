@@ -361,3 +361,17 @@ def test_a_report_opened_on_the_desk_shows_through_the_api(staff_api, network, n
     assert body["category"] == ""
     assert str(network.fibre.pk) in [s["id"] for s in body["affectedService"]]
     assert spec_errors("656", "ServiceProblem", body) == []
+
+
+def test_fields_skip_the_rows_they_do_not_need(
+    staff_api, network, django_assert_num_queries, django_assert_max_num_queries
+):
+    for index in range(3):
+        create_problem(staff_api, name=f"P{index}", note=[{"text": "n"}])
+    with django_assert_max_num_queries(10) as everything:
+        staff_api.get(PROBLEMS)
+    with django_assert_max_num_queries(len(everything.captured_queries) - 4):
+        response = staff_api.get(PROBLEMS, {"fields": "name,status"})
+    assert [set(p) for p in response.json()] == [{"id", "href", "name", "status"}] * 3
+    notes = staff_api.get(PROBLEMS, {"fields": "note"}).json()
+    assert [[n["text"] for n in p["note"]] for p in notes] == [["n"]] * 3
