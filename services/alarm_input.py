@@ -99,7 +99,9 @@ class AlarmInput:
         """The alarm's identity at its source: its external id, else (X.733) the alarmed
         object, alarm type, probable cause and specific problem."""
         if self.external_alarm_id:
-            return f"id:{self.external_alarm_id}"
+            key = f"id:{self.external_alarm_id}"
+            # The column holds 200 characters: a longer id is known by its digest.
+            return key if len(key) <= 200 else "idh:" + hashlib.sha256(key.encode()).hexdigest()
         identity = "\x1f".join(
             (self.alarmed_object_id, self.alarm_type, self.probable_cause, self.specific_problem)
         )

@@ -47,6 +47,7 @@ from services.models import (
     Resource,
 )
 from services.selectors import can_see_trouble_reports
+from services.signals import alarms_changed
 from services.workflow._base import ALARM_CORRELATION, lock_report, record_report_event
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,9 @@ def _ingest(inputs: list[AlarmInput]) -> list[Ingested]:
     # only: in this order, two batches never wait on each other in a circle.
     correlation.correlate(to_correlate, now=now)
     _tell_reports_of_clears(cleared)
+    changes = [(alarm, str(outcome)) for outcome, alarm in results if alarm is not None]
+    if changes:
+        alarms_changed.send(sender=Alarm, changes=changes)
     return [
         Ingested(
             outcome,
@@ -311,6 +315,7 @@ def alarm_acknowledge(alarm: Alarm, *, actor: User) -> Alarm:
                 "acknowledged_at",
             ]
         )
+        alarms_changed.send(sender=Alarm, changes=[(alarm, "acknowledged")])
     return alarm
 
 
@@ -328,6 +333,7 @@ def alarm_clear(alarm: Alarm, *, actor: User, note: str = "") -> Alarm:
         alarm.clear_user_id = actor_label(actor)
         alarm.save(update_fields=[*CHANGED_FIELDS, "cleared_by", "clear_user_id"])
         _tell_reports_of_clears([alarm], actor=actor)
+        alarms_changed.send(sender=Alarm, changes=[(alarm, "cleared")])
     return alarm
 
 

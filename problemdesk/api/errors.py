@@ -88,6 +88,12 @@ CATALOGUE: dict[str, ErrorKind] = {
         429, "Too many requests", "Over the client's rate: wait for Retry-After seconds."
     ),
     "internalError": ErrorKind(500, "Internal error", "Our fault; it has been logged."),
+    "notImplemented": ErrorKind(
+        501,
+        "Not implemented",
+        "The specification defines this operation but our model cannot carry it (see the "
+        "README's departures from the specifications).",
+    ),
 }
 CODE_FOR_STATUS = {
     400: "badRequest",
@@ -101,6 +107,7 @@ CODE_FOR_STATUS = {
     415: "unsupportedMediaType",
     429: "tooManyRequests",
     500: "internalError",
+    501: "notImplemented",
 }
 
 

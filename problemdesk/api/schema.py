@@ -40,6 +40,7 @@ STATUS_TEXT = {
     415: "Unsupported Media Type",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    501: "Not Implemented",
 }
 # Every operation can meet these (authentication, throttling, content negotiation, bugs).
 COMMON_ERRORS = (400, 401, 403, 405, 406, 429, 500)

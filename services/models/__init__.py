@@ -1,3 +1,4 @@
+from services.models.alarm_tasks import AlarmComment, AlarmTask, AlarmTaskKind
 from services.models.alarms import (
     RAISED_STATES,
     REPORTING_SEVERITIES,
@@ -49,8 +50,11 @@ __all__ = [
     "WAITING_STATES",
     "AckState",
     "Alarm",
+    "AlarmComment",
     "AlarmMessage",
     "AlarmState",
+    "AlarmTask",
+    "AlarmTaskKind",
     "AlarmType",
     "ImpactChunk",
     "ImpactPolicy",

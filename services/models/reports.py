@@ -181,6 +181,10 @@ class ServiceTroubleReport(ConcurrentTransitionMixin, Clocked):
     resolution_summary = models.TextField(blank=True)
     root_cause = models.TextField(blank=True)
 
+    # TMF656 attributes without a column of their own (category, reason, originatorParty,
+    # externalIdentifier, characteristic…), kept as the API client gave them.
+    tmf_attributes = models.JSONField(default=dict, blank=True)
+
     # Milestones (created_at is the clock's)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,11 @@ from services.workflow.activities import (
     trouble_activity_update,
 )
 from services.workflow.diagnosis import trouble_report_localise
-from services.workflow.opening import trouble_report_open, trouble_report_update
+from services.workflow.opening import (
+    trouble_report_delete,
+    trouble_report_open,
+    trouble_report_update,
+)
 from services.workflow.reports import (
     trouble_report_assign,
     trouble_report_cancel,
@@ -44,6 +48,7 @@ __all__ = [
     "trouble_report_assign",
     "trouble_report_cancel",
     "trouble_report_close",
+    "trouble_report_delete",
     "trouble_report_escalate",
     "trouble_report_hold",
     "trouble_report_localise",

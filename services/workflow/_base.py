@@ -17,6 +17,7 @@ from problems.workflow._base import (
     run_transition,
 )
 from services.models import ReportEventKind, ServiceTroubleReport, TroubleReportEvent
+from services.signals import report_events_recorded
 
 NETWORK_OPERATIONS = SystemActor("network operations")
 ALARM_CORRELATION = SystemActor("alarm correlation")
@@ -91,6 +92,7 @@ def record_report_event(
         for_customers=for_customers,
     )
     queue_event_notifications(event)
+    report_events_recorded.send(sender=TroubleReportEvent, events=[event])
     return event
 
 
@@ -109,7 +111,7 @@ def record_report_events(
         raise ValueError("Events that notify staff are written one by one.")
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Events are written inside the operation's transaction.")
-    return TroubleReportEvent.objects.bulk_create(
+    events = TroubleReportEvent.objects.bulk_create(
         [
             TroubleReportEvent(
                 report=report,
@@ -122,6 +124,8 @@ def record_report_events(
             for message, data in entries
         ]
     )
+    report_events_recorded.send(sender=TroubleReportEvent, events=events)
+    return events
 
 
 def run_report_transition(

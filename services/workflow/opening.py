@@ -2,6 +2,7 @@
 changing what it says."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from services.models import (
     ServiceTroubleReport,
     TroubleReportImpact,
 )
+from services.signals import report_deleting
 from services.workflow._base import lock_report, record_report_event, save_report
 from services.workflow.diagnosis import attach_alarm, enqueue_assessment, relocalise
 
@@ -41,6 +43,7 @@ def trouble_report_open(
     origin: str = ReportOrigin.OPERATOR,
     originating_system: str = "",
     external_id: str = "",
+    tmf_attributes: dict[str, Any] | None = None,
 ) -> ServiceTroubleReport:
     """Open a service trouble report, with the alarms it is about and the services the
     operator knows are impacted (if any): localised at once from the alarms, targets from
@@ -81,6 +84,7 @@ def trouble_report_open(
             origin=origin,
             originating_system=originating_system,
             external_id=external_id,
+            tmf_attributes=tmf_attributes,
         )
     return report
 
@@ -97,6 +101,7 @@ def open_report(
     services: Sequence[Service] = (),
     originating_system: str = "",
     external_id: str = "",
+    tmf_attributes: dict[str, Any] | None = None,
 ) -> ServiceTroubleReport:
     """The opening itself, inside the caller's transaction, with the alarms locked by it
     (alarm correlation opens reports this way too)."""
@@ -108,6 +113,7 @@ def open_report(
         origin=origin,
         originating_system=originating_system,
         external_id=external_id,
+        tmf_attributes=tmf_attributes or {},
         created_at=timezone.now(),
     )
     sla.apply_policy(report, sla.trouble_report_policy_for(priority))
@@ -160,16 +166,23 @@ def trouble_report_update(
     title: str | None = None,
     description: str | None = None,
     priority: int | None = None,
+    tmf_attributes: dict[str, Any] | None = None,
 ) -> ServiceTroubleReport:
     """Change what the report says, or its priority (which re-applies the SLA policy unless
-    the target was re-planned). Guard: active; ``change_servicetroublereport``."""
+    the target was re-planned), or the attributes kept for the TMF656 API.
+    Guard: active; ``change_servicetroublereport``."""
     require_permission(actor, "services.change_servicetroublereport", "change trouble reports")
     with transaction.atomic():
         report = lock_report(report, actor=actor)
         if not report.is_active:
             raise TransitionRefused("Only an active trouble report can be changed.")
         changes: dict[str, list[object]] = {}
-        for name, value in (("title", title), ("description", description), ("priority", priority)):
+        for name, value in (
+            ("title", title),
+            ("description", description),
+            ("priority", priority),
+            ("tmf_attributes", tmf_attributes),
+        ):
             if value is not None and value != getattr(report, name):
                 changes[name] = [getattr(report, name), value]
                 setattr(report, name, value)
@@ -187,7 +200,25 @@ def trouble_report_update(
             report,
             actor=actor,
             kind=ReportEventKind.UPDATED,
-            message="Changed " + ", ".join(changes) + ".",
+            message="Changed "
+            + ", ".join("TMF attributes" if n == "tmf_attributes" else n for n in changes)
+            + ".",
             data={"changes": changes},
         )
     return report
+
+
+def trouble_report_delete(report: ServiceTroubleReport, *, actor: Actor) -> None:
+    """Erase a finished (closed, cancelled or rejected) report and its log; its alarms stay,
+    unlinked. Guard: finished; ``delete_servicetroublereport``, which no role has by default
+    (an administrator grants it)."""
+    require_permission(actor, "services.delete_servicetroublereport", "delete trouble reports")
+    with transaction.atomic():
+        report = lock_report(report, actor=actor)
+        if report.state not in (ReportState.CLOSED, ReportState.CANCELLED, ReportState.REJECTED):
+            raise TransitionRefused(
+                "Only a closed, cancelled or rejected trouble report can be deleted: "
+                "cancel it first."
+            )
+        report_deleting.send(sender=ServiceTroubleReport, report=report)
+        report.delete()

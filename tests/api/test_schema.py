@@ -21,7 +21,7 @@ def test_the_description_is_valid_and_covers_the_api(client):
         (method.upper(), path) for path, item in schema["paths"].items() for method in item
     }
     base = "/tmf-api/troubleTicket/v4"
-    assert operations == {
+    assert {(m, p) for m, p in operations if p.startswith(base)} == {
         ("GET", f"{base}/troubleTicket"),
         ("POST", f"{base}/troubleTicket"),
         ("GET", f"{base}/troubleTicket/{{id}}"),

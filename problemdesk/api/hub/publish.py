@@ -28,13 +28,16 @@ def publish(
     title: str = "",
     description: str = "",
     correlation_id: str = "",
+    resource_key: str = "",
 ) -> HubEvent | None:
     """Write the event and one delivery per listener that asked for it and may see it.
 
     ``render(audience)`` gives the resource as that audience sees it (called at most once
     per audience, only if someone listens); ``can_see(user)`` says whether a listener's
     owner may see the resource; ``internal`` events never reach customer listeners.
-    Returns the event, or None when nobody gets it.
+    ``resource_key`` names the resource inside ``event`` when it is not the API's main
+    resource (TMF642's task events carry ``ackAlarms``…). Returns the event, or None when
+    nobody gets it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Hub events are written inside the change's transaction.")
@@ -79,6 +82,7 @@ def publish(
             title=title,
             description=description,
             correlation_id=correlation_id,
+            resource_key=resource_key,
         )
         for audience in {audience for _, audience in chosen}
     }
@@ -109,6 +113,7 @@ def envelope(
     title: str = "",
     description: str = "",
     correlation_id: str = "",
+    resource_key: str = "",
 ) -> dict[str, Any]:
     """The notification as the spec shapes it (e.g. TroubleTicketCreateEvent)."""
     when = event.created_at.isoformat().replace("+00:00", "Z")
@@ -128,7 +133,7 @@ def envelope(
         body["description"] = description
     if field_path:
         body["fieldPath"] = field_path
-    body["event"] = {api.resource: resource}
+    body["event"] = {resource_key or api.resource: resource}
     return body
 
 
