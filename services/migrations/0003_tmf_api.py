@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("services", "0001_initial"),
+        ("services", "0002_alarm_history_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
