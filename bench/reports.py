@@ -1,6 +1,6 @@
 """How long each management report takes at a stated data size, on PostgreSQL.
 
-    python manage.py seed_demo --problems 1000000        # with DATABASE_URL set (5-6 min)
+    python manage.py seed_demo --problems 1000000        # with DATABASE_URL set (about 6.5 min)
     python bench/reports.py --database-url postgres://postgres@127.0.0.1:5432/problemdesk_bench
 
 Reads an already seeded database (it never flushes it). If it holds no satisfaction
