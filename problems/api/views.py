@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from problemdesk.api.hub.audiences import audience_of
+from problemdesk.api.listing import list_response
 from problemdesk.api.parsers import JSONParser, MergePatchParser
-from problemdesk.api.query import InvalidQuery, parse_list_params, to_q
+from problemdesk.api.query import InvalidQuery, parse_list_params
 from problemdesk.api.schema import (
     COUNT_HEADERS,
     FIELDS,
@@ -119,31 +120,17 @@ class TroubleTicketListView(TMFView):
         tags=[TAG],
     )
     def get(self, request: Request) -> Response:
-        try:
-            params = parse_list_params(
-                request.query_params,
-                ATTRIBUTES,
-                selectable=SELECTABLE,
-                sortable=SORTABLE,
-                max_limit=settings.API_MAX_PAGE_SIZE,
-                default_limit=settings.API_PAGE_SIZE,
-            )
-            condition = to_q(params.conditions, ATTRIBUTES)
-        except InvalidQuery as error:
-            raise self.invalid_query(error) from None
-        tickets = (
-            tickets_for(request.user, fields=params.fields)
-            .filter(condition)
-            .order_by(*params.sort, "-created_at", "-pk")
-        )
-        total = tickets.count()
-        page = list(tickets[params.offset : params.offset + params.limit]) if params.limit else []
         audience, base = audience_of(request.user), self.base_url(request)
-        body = [
-            render_ticket(p, audience=audience, base_url=base, fields=params.fields) for p in page
-        ]
-        return Response(
-            body, headers={"X-Total-Count": str(total), "X-Result-Count": str(len(body))}
+        return list_response(
+            request,
+            lambda fields: tickets_for(request.user, fields=fields),
+            attributes=ATTRIBUTES,
+            selectable=SELECTABLE,
+            sortable=SORTABLE,
+            default_order=("-created_at", "-pk"),
+            render=lambda page, fields: [
+                render_ticket(p, audience=audience, base_url=base, fields=fields) for p in page
+            ],
         )
 
     @extend_schema(

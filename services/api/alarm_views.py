@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from problemdesk.api.errors import TMFError
+from problemdesk.api.listing import fields_of, get_or_404, list_parameters, list_response
 from problemdesk.api.parsers import JSONParser, MergePatchParser
 from problemdesk.api.schema import FIELDS, LOCATION_HEADER, error_responses
 from problemdesk.api.views import TMFView
@@ -19,7 +20,6 @@ from services.api.access import PERMISSIONS, numeric_id
 from services.api.alarm_filters import ATTRIBUTES, DATE_ATTRIBUTES, SORTABLE
 from services.api.alarm_render import SELECTABLE, render_alarm, render_alarms, with_related
 from services.api.alarm_serializers import IDENTITY, AlarmCreateInput, AlarmUpdateInput
-from services.api.listing import fields_of, get_or_404, list_parameters, list_response
 from services.api.schema import AlarmSchema
 from services.models import Alarm, AlarmMessage, AlarmState, PerceivedSeverity
 from services.selectors import alarms_visible_to

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from problemdesk.api.errors import TMFError
+from problemdesk.api.listing import fields_of, get_or_404, list_parameters, list_response
 from problemdesk.api.parsers import JSONParser, MergePatchParser
 from problemdesk.api.query import Attribute
 from problemdesk.api.schema import FIELDS, LOCATION_HEADER, error_responses
@@ -16,7 +17,6 @@ from services import workflow
 from services.api import problem_actions
 from services.api.access import PERMISSIONS, SERVICE_PROBLEM_BASE, iso, numeric_id
 from services.api.events import problem_event_types
-from services.api.listing import fields_of, get_or_404, list_parameters, list_response
 from services.api.problem_filters import ATTRIBUTES, DATE_ATTRIBUTES, SORTABLE
 from services.api.problem_render import SELECTABLE, render_problem, render_problems, with_related
 from services.api.problem_serializers import ServiceProblemCreateInput, ServiceProblemUpdateInput

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from problemdesk.api.errors import TMFError
+from problemdesk.api.listing import fields_of, get_or_404, list_parameters, list_response
 from problemdesk.api.query import Condition, parse_when, to_q
 from problemdesk.api.schema import FIELDS, LOCATION_HEADER, error_responses
 from problemdesk.api.views import TMFView
@@ -26,7 +27,6 @@ from services.api.alarm_serializers import (
     CommentAlarmsInput,
     UnAckAlarmsInput,
 )
-from services.api.listing import fields_of, get_or_404, list_parameters, list_response
 from services.api.schema import (
     AckAlarmsSchema,
     ClearAlarmsSchema,

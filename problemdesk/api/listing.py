@@ -1,5 +1,5 @@
-"""The list and retrieve plumbing the network API views share (filters, ``fields=``,
-paging, count headers), over ``problemdesk.api.query``."""
+"""The list and retrieve plumbing every TMF API view shares (filters, ``fields=``, paging,
+count headers), over ``problemdesk.api.query``."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,7 +19,7 @@ SYMBOLS = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
 def list_response(
     request: Request,
-    queryset: QuerySet[Any],
+    queryset: QuerySet[Any] | Callable[[set[str] | None], QuerySet[Any]],
     *,
     attributes: dict[str, Attribute],
     selectable: Iterable[str],
@@ -39,6 +39,8 @@ def list_response(
         condition = to_q(params.conditions, attributes)
     except InvalidQuery as error:
         raise TMFError("invalidQuery", str(error)) from None
+    if callable(queryset):  # the rows to read depend on the attributes asked for
+        queryset = queryset(params.fields)
     rows = queryset.filter(condition).order_by(*params.sort, *default_order)
     total = rows.count()
     page = list(rows[params.offset : params.offset + params.limit]) if params.limit else []
