@@ -23,6 +23,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 OPERATORS = ("eq", "ne", "gt", "gte", "lt", "lte")
 ORDERING = ("gt", "gte", "lt", "lte")
 RESERVED = ("fields", "offset", "limit", "sort")
+# Far past any table, yet offset + limit still fits the databases' 64-bit integers (a larger
+# OFFSET is an error in SQLite and PostgreSQL alike, which would be a 500).
+MAX_OFFSET = 10**15
 MAX_VALUE_LENGTH = 200
 OFFSET_AFTER_SPACE = re.compile(r"(?<=\d) (\d{2}:?\d{2})$")
 
@@ -126,7 +129,7 @@ def parse_list_params(
             elif key == "sort":
                 params.sort = _parse_sort(value, sortable)
             elif key == "offset":
-                params.offset = _parse_int(key, value, minimum=0)
+                params.offset = _parse_int(key, value, minimum=0, maximum=MAX_OFFSET)
             else:
                 params.limit = _parse_int(key, value, minimum=0, maximum=max_limit)
         else:

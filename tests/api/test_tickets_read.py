@@ -129,6 +129,7 @@ def test_fields_selects_attributes(staff_api, three):
         ("limit=-1", "'limit' must be from 0 to 1000"),
         ("limit=5000", "'limit' must be from 0 to 1000"),
         ("offset=ten", "'offset' must be a whole number"),
+        ("offset=99999999999999999999", "'offset' must be from 0 to 1000000000000000"),
         ("sort=colour", "Cannot sort by 'colour'"),
         ("id=abc", "'id' takes a whole number"),
         ("severity=", "Give a value for 'severity'"),
